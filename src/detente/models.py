@@ -171,7 +171,6 @@ class Event:
                 self.source.code,
                 self.target.code if self.target else "",
                 self.cameo,
-                str(self.trigger_start),
             ]
         )
         return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]

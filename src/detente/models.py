@@ -46,7 +46,8 @@ class Actor:
     sector: str = ""  # GOV MIL LEG JUD BUS MED CVL OPP REB EDU REL ... or ""
     name: str = ""  # canonical name of the person, organisation or country
     kb_id: str = ""  # knowledge-base entry that decided it
-    rule: str = ""  # which rule resolved it (for `detente actors resolve`)
+    # Which rule resolved it (shown by `detente actors resolve`); provenance, not identity.
+    rule: str = field(default="", compare=False)
 
     @property
     def code(self) -> str:

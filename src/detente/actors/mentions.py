@@ -1,0 +1,297 @@
+"""Find actor mentions in an article and resolve each to a country and a sector.
+
+Mentions are found on raw text (before any parse) so the parser can skip sentences without
+actors.  Per sentence, KB phrases are matched longest-first ("atoms"), then combined:
+
+* country, demonym or possessive + role term (+ name): "Chinese Foreign Minister Wang Yi",
+  "US adviser Jake Sullivan", "Japan's prime minister" -> the country with the role's sector;
+* role term + capitalised name not in the KB: "Deputy Foreign Minister Masahiro Takamura" ->
+  the role's sector and the country the sentence (or else the article) is about;
+* a KB person alone: "Biden", "Fumio Kishida" -> the role held on the article date;
+* "the US side", "the Vietnamese side" -> that country's government;
+* "the two sides", "both countries" -> the last two countries mentioned;
+* he/she/his/her -> the last person; it/its -> the last country or organisation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from detente.actors.gazetteer import Entry, Gazetteer, default_gazetteer, tokenize
+from detente.models import Actor, Article, Mention
+
+LOGGER = logging.getLogger(__name__)
+
+COUNTRYISH = frozenset({"country", "demonym", "capital", "prefix"})
+# Group references and the sector they imply.
+GROUP_REFERENCES: dict[tuple[str, ...], str] = {
+    ("the", "two", "sides"): "",
+    ("both", "sides"): "",
+    ("the", "two", "countries"): "",
+    ("both", "countries"): "",
+    ("the", "two", "nations"): "",
+    ("the", "two", "governments"): "GOV",
+    ("both", "governments"): "GOV",
+    ("the", "two", "leaders"): "GOV",
+    ("the", "two", "heads", "of", "state"): "GOV",
+    ("the", "two", "presidents"): "GOV",
+}
+PERSON_PRONOUNS = frozenset({"he", "she", "his", "her", "him"})
+THING_PRONOUNS = frozenset({"it", "its"})
+_NAME_WORD = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?$|^[A-Z]\.$")
+MAX_NAME_WORDS = 4
+
+Word = tuple[str, int, int]
+
+
+@dataclass(slots=True)
+class _ArticleMemory:
+    """What an article has said so far: people named with titles, recent actors."""
+
+    names: dict[str, Actor] = field(default_factory=dict)
+    countries: list[str] = field(default_factory=list)  # most recent last, no repeats in a row
+    last_person: Actor | None = None
+    last_thing: Actor | None = None
+    country_counts: Counter[str] = field(default_factory=Counter)
+
+    def saw(self, actor: Actor, kind: str) -> None:
+        if actor.country and not actor.country.startswith(("IGO:", "NGO:")):
+            if actor.country in self.countries:
+                self.countries.remove(actor.country)
+            self.countries.append(actor.country)
+            self.country_counts[actor.country] += 1
+        if kind == "person":
+            self.last_person = actor
+        elif kind in {"country", "capital", "metonym", "org"}:
+            self.last_thing = actor
+
+
+class ActorFinder:
+    """Pipeline stage: fill ``article.mentions``."""
+
+    name = "actors"
+    requires: tuple[str, ...] = ("sents",)
+    assigns: tuple[str, ...] = ("mentions",)
+
+    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+        self._gazetteer = gazetteer
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            self._gazetteer = default_gazetteer()
+        return self._gazetteer
+
+    def __getstate__(self) -> dict[str, object]:
+        # The gazetteer is rebuilt from the packaged KB in the worker process.
+        return {"_gazetteer": None}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self._gazetteer = None
+
+    def __call__(self, article: Article) -> Article:
+        memory = _ArticleMemory()
+        mentions: list[Mention] = []
+        for sent in article.sents:
+            words = [(w, s + sent.start, e + sent.start) for w, s, e in tokenize(sent.text)]
+            mentions.extend(self.find(words, sent.index, article, memory))
+        return replace(article, mentions=tuple(mentions))
+
+    def find(
+        self, words: list[Word], sentence_index: int, article: Article, memory: _ArticleMemory
+    ) -> list[Mention]:
+        day = article.date or dt.date.today()
+        found: list[Mention] = []
+        i = 0
+        while i < len(words):
+            made = self._mention_at(words, i, sentence_index, article, day, memory, found)
+            if made is None:
+                i += 1
+                continue
+            mention, next_i, kind = made
+            found.append(mention)
+            memory.saw(mention.actor, kind)
+            for member in mention.members:
+                memory.saw(member, "country")
+            i = next_i
+        return found
+
+    def _mention_at(
+        self,
+        words: list[Word],
+        i: int,
+        sentence_index: int,
+        article: Article,
+        day: dt.date,
+        memory: _ArticleMemory,
+        found: list[Mention],
+    ) -> tuple[Mention, int, str] | None:
+        text = article.text
+        lower = [w.lower() for w, _, _ in words]
+
+        def make(
+            start: int, end: int, actor: Actor, kind: str, members: tuple[Actor, ...] = ()
+        ) -> Mention:
+            s, e = words[start][1], words[end - 1][2]
+            return Mention(text[s:e], s, e, sentence_index, replace(actor, text=text[s:e]), kind, members)
+
+        for phrase, sector in GROUP_REFERENCES.items():
+            if tuple(lower[i : i + len(phrase)]) == phrase and len(memory.countries) >= 2:
+                a, b = memory.countries[-2], memory.countries[-1]
+                members = tuple(
+                    Actor("", c, sector, self._country_name(c), f"country:{c}", "group-reference")
+                    for c in (a, b)
+                )
+                return make(i, i + len(phrase), members[0], "reference", members), i + len(phrase), "reference"
+
+        word = words[i][0]
+        if lower[i] in PERSON_PRONOUNS and memory.last_person is not None:
+            actor = replace(memory.last_person, rule="pronoun")
+            return make(i, i + 1, actor, "pronoun"), i + 1, "pronoun"
+        if lower[i] in THING_PRONOUNS and memory.last_thing is not None:
+            actor = replace(memory.last_thing, rule="pronoun")
+            return make(i, i + 1, actor, "pronoun"), i + 1, "pronoun"
+        if word in memory.names and _NAME_WORD.match(word):
+            # A surname or full name already introduced with a title in this article.
+            length = 1
+            while i + length < len(words) and " ".join(w for w, _, _ in words[i : i + length + 1]) in memory.names:
+                length += 1
+            name = " ".join(w for w, _, _ in words[i : i + length])
+            actor = replace(memory.names[name], rule="earlier-mention")
+            return make(i, i + length, actor, "person"), i + length, "person"
+
+        match = self.gazetteer.match_at(words, i)
+        if match is None:
+            return None
+        length, entries = match
+        entry = entries[0]
+        j = i + length
+        if entry.kind in COUNTRYISH or entry.kind in {"metonym", "org"}:
+            country_entry = next((e for e in entries if e.kind in COUNTRYISH), entry)
+            k = j
+            if k < len(words) and lower[k] in {"'s", "’s"}:
+                k += 1
+            role = self._role_after(words, k)
+            if role is not None and country_entry.kind in COUNTRYISH:
+                role_entry, role_end = role
+                name_end, person = self._name_after(words, role_end, day)
+                actor = self._titled_actor(country_entry.key, role_entry, person, words, role_end, name_end, day)
+                if name_end > role_end:
+                    self._remember_name(words, role_end, name_end, actor, memory)
+                return make(i, name_end, actor, "person" if name_end > role_end else "role"), name_end, "person" if name_end > role_end else "role"
+            if k > j:  # "Japan's Fumio Kishida": the possessive introduces a person
+                name_end, person = self._name_after(words, k, day)
+                if person is not None:
+                    return make(k, name_end, person, "person"), name_end, "person"
+            actor = self._entry_actor(entry, day)
+            return make(i, j, actor, entry.kind), j, entry.kind
+        if entry.kind == "person":
+            actor = self._entry_actor(entry, day)
+            return make(i, j, actor, "person"), j, "person"
+        # A role term: maybe a title before a name, maybe "the side" after a country.
+        role_entry, role_end = self._extend_role(words, i, entry, j)
+        name_end, person = self._name_after(words, role_end, day)
+        country = self._context_country(found, memory)
+        if person is not None:
+            actor = replace(person, rule="title+person-kb")
+        elif name_end > role_end and country:
+            actor = Actor("", country, role_entry.sector, " ".join(w for w, _, _ in words[role_end:name_end]), "", "title+name, country from context")
+        elif name_end > role_end:
+            actor = Actor("", "", role_entry.sector, " ".join(w for w, _, _ in words[role_end:name_end]), "", "title+name, country unknown")
+        else:
+            return None  # a bare role noun ("officials") names nobody in particular
+        if name_end > role_end:
+            self._remember_name(words, role_end, name_end, actor, memory)
+        return make(i, name_end, actor, "person"), name_end, "person"
+
+    def _role_after(self, words: list[Word], k: int) -> tuple[Entry, int] | None:
+        """A role term (possibly several: "Foreign Minister") starting at word ``k``."""
+        if k >= len(words):
+            return None
+        match = self.gazetteer.match_at(words, k)
+        if match is None:
+            return None
+        length, entries = match
+        agent = next((e for e in entries if e.kind == "agent"), None)
+        if agent is None:
+            return None
+        return self._extend_role(words, k, agent, k + length)
+
+    def _extend_role(self, words: list[Word], start: int, entry: Entry, end: int) -> tuple[Entry, int]:
+        # "Chief of Protocol", "Deputy Foreign Minister": keep the last, most specific role.
+        while end < len(words):
+            match = self.gazetteer.match_at(words, end)
+            if match is None:
+                break
+            length, entries = match
+            agent = next((e for e in entries if e.kind == "agent"), None)
+            if agent is None:
+                break
+            entry, end = agent, end + length
+        return entry, end
+
+    def _name_after(self, words: list[Word], k: int, day: dt.date) -> tuple[int, Actor | None]:
+        """Capitalised name words after a title: (end word, KB person actor or None)."""
+        match = self.gazetteer.match_at(words, k) if k < len(words) else None
+        if match is not None and match[1][0].kind == "person":
+            return k + match[0], self._entry_actor(match[1][0], day)
+        end = k
+        while end < len(words) and end - k < MAX_NAME_WORDS and _NAME_WORD.match(words[end][0]):
+            if end > k and words[end][1] > words[end - 1][2] + 1:
+                break
+            hit = self.gazetteer.match_at(words, end)
+            if hit is not None and hit[1][0].kind != "person":
+                break
+            end += 1
+        return end, None
+
+    def _titled_actor(
+        self, country: str, role: Entry, person: Actor | None, words: list[Word], start: int, end: int, day: dt.date
+    ) -> Actor:
+        name = " ".join(w for w, _, _ in words[start:end])
+        if person is not None:
+            return replace(person, country=country or person.country, rule="country+title+person-kb")
+        return Actor("", country, role.sector, name or role.name, "", "country+role" if not name else "country+role+name")
+
+    def _remember_name(self, words: list[Word], start: int, end: int, actor: Actor, memory: _ArticleMemory) -> None:
+        parts = [w for w, _, _ in words[start:end]]
+        memory.names[" ".join(parts)] = actor
+        if parts:
+            memory.names[parts[-1]] = actor
+        memory.last_person = actor
+
+    def _context_country(self, found: list[Mention], memory: _ArticleMemory) -> str:
+        for mention in reversed(found):
+            if mention.actor.country and not mention.actor.country.startswith(("IGO:", "NGO:")):
+                return mention.actor.country
+        if memory.country_counts:
+            return memory.country_counts.most_common(1)[0][0]
+        return ""
+
+    def _country_name(self, alpha3: str) -> str:
+        country = self.gazetteer.kb.countries.get(alpha3)
+        return country.name if country else alpha3
+
+    def _entry_actor(self, entry: Entry, day: dt.date) -> Actor:
+        if entry.kind == "person":
+            person = self.gazetteer.kb.people[entry.key]
+            role = person.role_on(day)
+            if role is not None:
+                return Actor("", role.country, role.sector, person.name, entry.key, f"person-kb ({role.role})")
+            last = max(person.roles, key=lambda r: r.start) if person.roles else None
+            country = last.country if last else ""
+            return Actor("", country, "", person.name, entry.key, "person-kb, out of office on this date")
+        kb_id = f"{entry.kind}:{entry.key}" if entry.kind != "org" else entry.key
+        rule = {
+            "country": "country name",
+            "demonym": "demonym",
+            "capital": "capital as metonym",
+            "metonym": "metonym",
+            "prefix": "country prefix",
+            "org": "organisation",
+        }.get(entry.kind, entry.kind)
+        return Actor("", entry.key, entry.sector, entry.name, kb_id, rule)

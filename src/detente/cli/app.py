@@ -1,0 +1,84 @@
+"""The Typer app, shared options, and the one place that turns errors into exit messages."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from detente.errors import DetenteError
+from detente.ingest.sources import Skipped
+
+app = typer.Typer(
+    name="detente",
+    help="Turn news about international relations into coded political events.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+stdout = Console(soft_wrap=True)
+stderr = Console(stderr=True)
+
+T = TypeVar("T")
+
+
+@app.callback()
+def _configure(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress details to stderr."),
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(message)s",
+        handlers=[RichHandler(console=stderr, show_path=False, show_time=False)],
+    )
+
+
+class SkipReporter:
+    """Prints each skipped input on stderr as ``origin: reason`` and counts them."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, skipped: Skipped) -> None:
+        self.count += 1
+        stderr.print(f"[yellow]skipped[/] {skipped.origin}: {skipped.reason}", highlight=False, markup=True)
+
+
+def progress(items: Iterable[T], *, label: str, total: int | None = None) -> Iterator[T]:
+    """A progress bar on stderr while iterating; silent when stderr is not a terminal."""
+    if not stderr.is_terminal:
+        yield from items
+        return
+    columns = [SpinnerColumn(), TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=stderr, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        for item in items:
+            yield item
+            bar.advance(task)
+
+
+def run(command: Callable[[], T]) -> T:
+    """Run a command body, turning detente's errors into a clean message and exit status 2."""
+    try:
+        return command()
+    except DetenteError as e:
+        stderr.print(f"[red]error:[/] {e}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def main() -> None:
+    # Importing the command modules registers them on ``app``.
+    from detente.cli import code, demo, events, ingest  # noqa: F401
+
+    app(prog_name="detente")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+    sys.exit(0)

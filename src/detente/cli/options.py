@@ -1,0 +1,64 @@
+"""Options shared by several commands, and turning them into library objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import typer
+
+from detente.errors import InputError
+from detente.store import EventFilter
+
+
+def parse_date(value: str | None, flag: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{flag} {value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def parse_dyad(value: str | None) -> tuple[str, str] | None:
+    if value is None:
+        return None
+    parts = [p.strip().upper() for p in value.replace(",", "-").replace(":", "-").split("-")]
+    if len(parts) != 2 or not all(parts):
+        raise InputError(f"--dyad {value!r} should name two actors, e.g. --dyad CHN-JPN")
+    return parts[0], parts[1]
+
+
+DB = typer.Option("detente.duckdb", "--db", help="DuckDB database file.", envvar="DETENTE_DB")
+DYAD = typer.Option(None, "--dyad", help="Directed dyad SOURCE-TARGET, e.g. CHN-JPN.")
+UNDIRECTED = typer.Option(False, "--undirected", help="Match the dyad in both directions.")
+COUNTRY = typer.Option(None, "--country", help="Events with this actor on either side (CHN, IGO:UN).")
+CAMEO = typer.Option(None, "--cameo", help="CAMEO code or root prefix: 04, 042, 1952.")
+PLOVER = typer.Option(None, "--plover", help="PLOVER type, e.g. CONSULT, SANCTION.")
+MODE = typer.Option(None, "--mode", help="asserted, future, hypothetical, negated or prescriptive.")
+SINCE = typer.Option(None, "--since", help="First event date, YYYY-MM-DD.")
+UNTIL = typer.Option(None, "--until", help="Last event date, YYYY-MM-DD.")
+LIMIT = typer.Option(None, "--limit", help="At most this many events.")
+
+
+def event_filter(
+    dyad: str | None = None,
+    undirected: bool = False,
+    country: str | None = None,
+    cameo: str | None = None,
+    plover: str | None = None,
+    mode: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int | None = None,
+) -> EventFilter:
+    return EventFilter(
+        dyad=parse_dyad(dyad),
+        undirected=undirected,
+        country=country.upper() if country else None,
+        cameo=cameo,
+        plover=plover.upper() if plover else None,
+        mode=mode.lower() if mode else None,
+        since=parse_date(since, "--since"),
+        until=parse_date(until, "--until"),
+        limit=limit,
+    )

@@ -1,0 +1,76 @@
+"""Build the default pipeline from registered stages, and the one-shot ``code_text``.
+
+Built-in stages register under versioned names exactly as a plugin would (an entry point in
+the ``detente.stages`` group); settings pick which coder runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+
+from detente.actors.mentions import ActorFinder
+from detente.coding.extract import EventCoder
+from detente.coding.lexicon import load_lexicon
+from detente.ingest.ids import article_id_for
+from detente.models import Article, Event
+from detente.pipeline import ErrorHandler, Pipeline, Stage, log_and_skip, raise_failure
+from detente.registry import stages
+from detente.settings import Settings, load_settings
+from detente.text.nlp import Parser
+from detente.text.normalize import Normalizer
+from detente.text.sentences import SentenceSplitter
+
+__all__ = ["build_pipeline", "code_articles", "code_text"]
+
+
+@stages.register("normalize.v1")
+def make_normalizer(settings: Settings) -> Stage:
+    return Normalizer()
+
+
+@stages.register("sentences.v1")
+def make_sentence_splitter(settings: Settings) -> Stage:
+    return SentenceSplitter()
+
+
+@stages.register("actors.v1")
+def make_actor_finder(settings: Settings) -> Stage:
+    return ActorFinder()
+
+
+@stages.register("nlp.v1")
+def make_parser(settings: Settings) -> Stage:
+    return Parser(
+        model=settings.spacy_model,
+        trigger_forms=load_lexicon().trigger_forms(),
+        max_sentence_chars=settings.max_sentence_chars,
+    )
+
+
+@stages.register("coding.rules.v1")
+def make_rule_coder(settings: Settings) -> Stage:
+    return EventCoder()
+
+
+def build_pipeline(settings: Settings | None = None, *, on_error: ErrorHandler = log_and_skip) -> Pipeline:
+    """normalize -> sentences -> actors -> nlp (candidate sentences only) -> coding."""
+    settings = settings or load_settings()
+    names = ("normalize.v1", "sentences.v1", "actors.v1", "nlp.v1", settings.coder)
+    return Pipeline([stages.get(name)(settings) for name in names], on_error=on_error)
+
+
+def code_articles(
+    articles: Iterable[Article], *, settings: Settings | None = None, on_error: ErrorHandler = log_and_skip
+) -> Iterator[Article]:
+    """Code a stream of articles; an article a stage fails on is reported and skipped."""
+    return build_pipeline(settings, on_error=on_error).pipe(articles)
+
+
+def code_text(
+    text: str, *, date: dt.date | str | None = None, id: str | None = None, settings: Settings | None = None
+) -> list[Event]:
+    """Code one text and return its events (errors are raised, not skipped)."""
+    day = dt.date.fromisoformat(date) if isinstance(date, str) else date
+    article = Article(id=id or article_id_for(text), text=text, date=day)
+    return list(build_pipeline(settings, on_error=raise_failure)(article).events)

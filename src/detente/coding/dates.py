@@ -1,0 +1,96 @@
+"""Event dates from the sentence text, resolved against the article date.
+
+Handles the expressions news uses most: explicit dates ("5 February 2024", "Feb. 5",
+"February 2024"), months ("in February"), weekdays ("on Saturday"), "yesterday", "today",
+"last week/month/year", "this year", "earlier this month".  With none of them the article
+date stands in, with ``date_precision`` "" to say so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+MONTHS = {
+    name: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for name in names
+}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+
+_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}})\b", re.I)
+_MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
+_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d{{4}})", re.I)
+_MONTH_YEAR = re.compile(rf"\b(?:in\s+){_MONTH}\s+(\d{{4}})\b", re.I)
+_IN_MONTH = re.compile(rf"\bin\s+(?:early\s+|mid-|late\s+)?{_MONTH}(?!\s+\d)", re.I)
+_WEEKDAY = re.compile(r"\b(?:on|last|this)?\s*(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _safe(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _past_month(month: int, ref: dt.date) -> int:
+    """The year of the most recent ``month`` not after the reference date."""
+    return ref.year if month <= ref.month else ref.year - 1
+
+
+def resolve_event_date(text: str, ref: dt.date | None) -> tuple[dt.date | None, str]:
+    """Return (date, precision) with precision day, month, year or "" (article date used)."""
+    if m := _ISO.search(text):
+        found = _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if found:
+            return found, "day"
+    if m := _DAY_MONTH_YEAR.search(text):
+        found = _safe(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
+        if found:
+            return found, "day"
+    if m := _MONTH_DAY_YEAR.search(text):
+        found = _safe(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)))
+        if found:
+            return found, "day"
+    if m := _MONTH_YEAR.search(text):
+        return dt.date(int(m.group(2)), MONTHS[m.group(1).lower()], 1), "month"
+    if ref is None:
+        return None, ""
+    lower = text.lower()
+    if m := _MONTH_DAY.search(text):
+        month = MONTHS[m.group(1).lower()]
+        found = _safe(_past_month(month, ref), month, int(m.group(2)))
+        if found:
+            return found, "day"
+    if "yesterday" in lower:
+        return ref - dt.timedelta(days=1), "day"
+    if "last year" in lower:
+        return dt.date(ref.year - 1, 1, 1), "year"
+    if "last month" in lower:
+        first = ref.replace(day=1) - dt.timedelta(days=1)
+        return first.replace(day=1), "month"
+    if "last week" in lower:
+        return ref - dt.timedelta(days=7), "week"
+    if m := _WEEKDAY.search(text):
+        target = WEEKDAYS.index(m.group(1).lower())
+        back = (ref.weekday() - target) % 7
+        return ref - dt.timedelta(days=back), "day"
+    if m := _IN_MONTH.search(text):
+        month = MONTHS[m.group(1).lower()]
+        return dt.date(_past_month(month, ref), month, 1), "month"
+    if "this month" in lower:
+        return ref.replace(day=1), "month"
+    if "this year" in lower:
+        return dt.date(ref.year, 1, 1), "year"
+    if "today" in lower:
+        return ref, "day"
+    return ref, ""

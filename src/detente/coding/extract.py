@@ -1,0 +1,374 @@
+"""Rule-based event extraction over a dependency parse (coder ``rules.v1``).
+
+For each trigger (a verb or noun the lexicon knows) in a parsed sentence:
+
+1. match the most specific lexicon pattern ("hold talk +with" before "hold");
+2. find the source (subject; the "by" agent of a passive; the subject inherited by
+   coordinated, controlled and relative clauses) and the target (direct object, passive
+   subject, or the object of the pattern's preposition), each expanded over coordination;
+3. map those tokens to actor mentions, and emit one event per (source, target) pair, both ways
+   for reciprocal codes and with the inverse code for visits (visitor -> host, host -> visitor);
+4. give each event its mode, date, place and attribution.
+
+Nominal triggers ("imposed a ban on", "launched strikes on") count only inside a clause with a
+subject: an event named only as a noun phrase ("after the invasion") is not coded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+
+from detente.coding.codebook import Codebook, load_codebook
+from detente.coding.dates import resolve_event_date
+from detente.coding.lexicon import Lexicon, Pattern, load_lexicon
+from detente.coding.mode import children, clause_mode
+from detente.models import Actor, Article, Event, Mention, Place, Sentence, Token
+
+LOGGER = logging.getLogger(__name__)
+
+CODER = "rules.v1"
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+OBJECT_DEPS = frozenset({"dobj", "obj", "dative", "attr", "oprd"})
+# Dependents through which an argument's actor can be found: "Japanese seafood",
+# "China's ban", "imports of Japanese seafood", "Foreign Minister Wang Yi".
+NOMINAL_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos", "npadvmod", "nummod"})
+REPORTING_VERBS = frozenset({"say", "report", "tell", "state", "claim", "add", "write", "quote", "cite"})
+LIGHT_SKIP_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "punct", "cc", "det"})
+ASPECTUAL = frozenset({"continue", "begin", "start", "keep", "go"})
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A lexicon pattern bound to the tokens of one sentence."""
+
+    pattern: Pattern
+    trigger: Token
+    verb: Token  # the clause verb: the trigger itself, or the light verb over a nominal trigger
+    words: tuple[Token, ...]
+    target_tokens: tuple[Token, ...]
+
+
+class EventCoder:
+    """Pipeline stage: fill ``article.events`` from parsed sentences and their mentions."""
+
+    name = "coding"
+    requires: tuple[str, ...] = ("sents", "mentions")
+    assigns: tuple[str, ...] = ("events",)
+
+    def __init__(self, lexicon: Lexicon | None = None, codebook: Codebook | None = None) -> None:
+        self._lexicon = lexicon
+        self._codebook = codebook
+
+    @property
+    def lexicon(self) -> Lexicon:
+        if self._lexicon is None:
+            self._lexicon = load_lexicon()
+        return self._lexicon
+
+    @property
+    def codebook(self) -> Codebook:
+        if self._codebook is None:
+            self._codebook = load_codebook()
+        return self._codebook
+
+    def __getstate__(self) -> dict[str, object]:
+        return {}  # packaged data is reloaded (cached) in the worker process
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self._lexicon = None
+        self._codebook = None
+
+    def __call__(self, article: Article) -> Article:
+        by_sentence: dict[int, list[Mention]] = {}
+        for mention in article.mentions:
+            by_sentence.setdefault(mention.sentence_index, []).append(mention)
+        events: list[Event] = []
+        seen: set[str] = set()
+        for sent in article.sents:
+            if not sent.parsed or sent.index not in by_sentence:
+                continue
+            for event in self.code_sentence(article, sent, by_sentence[sent.index]):
+                if event.event_id not in seen:  # identical tuples in one sentence: listed once
+                    seen.add(event.event_id)
+                    events.append(event)
+        return replace(article, events=tuple(events))
+
+    def code_sentence(self, article: Article, sent: Sentence, mentions: Sequence[Mention]) -> Iterator[Event]:
+        tokens = sent.tokens
+        owner = _mention_index(tokens, mentions)
+        matches = [m for t in tokens if (m := self.match(tokens, t)) is not None]
+        consumed = {w.i for m in matches for w in m.words}
+        triggers = {m.trigger.i for m in matches}
+        for match in matches:
+            if match.trigger.i in consumed:
+                continue  # "talks" in "held talks": the light-verb pattern already coded it
+            if _governed_by_trigger(tokens, match.verb, triggers):
+                continue  # "agreed to resume talks", "urged X to release": the governor is the event
+            yield from self.events_for(article, sent, match, owner)
+
+    def match(self, tokens: Sequence[Token], token: Token) -> Match | None:
+        if token.pos in {"VERB", "AUX"}:
+            kind = "verb"
+        elif token.pos in {"NOUN", "PROPN"}:
+            kind = "noun"
+        else:
+            return None
+        for pattern in self.lexicon.for_lemma(token.lemma, kind):
+            bound = _bind(tokens, token, pattern)
+            if bound is None:
+                continue
+            words, targets = bound
+            verb = token
+            if kind == "noun":
+                light = _light_verb(tokens, token)
+                if light is None:
+                    continue
+                verb = light
+            return Match(pattern, token, verb, words, targets)
+        return None
+
+    def events_for(self, article: Article, sent: Sentence, match: Match, owner: dict[int, Mention]) -> Iterator[Event]:
+        tokens = sent.tokens
+        passive = _is_passive(tokens, match.verb)
+        sources = _actors(tokens, _source_tokens(tokens, match.verb, passive), owner)
+        if match.pattern.prep:
+            targets = _actors(tokens, match.target_tokens, owner)
+        elif match.pattern.kind == "verb":
+            direct = [t for t in children(tokens, match.verb.i) if t.dep in OBJECT_DEPS]
+            if passive:
+                direct = [t for t in children(tokens, match.verb.i) if t.dep == "nsubjpass"]
+            targets = _actors(tokens, direct, owner)
+        else:
+            targets = _actors(tokens, _nominal_target_tokens(tokens, match.trigger), owner)
+        if not sources:
+            return
+        mode = clause_mode(tokens, match.trigger, verb=match.verb)
+        date, precision = resolve_event_date(sent.text, article.date)
+        place = _place(tokens, match, owner)
+        attribution = _attribution(tokens, match.verb, owner)
+        mention_id = hashlib.sha1(f"{article.id}|{sent.index}|{match.trigger.start}".encode()).hexdigest()[:12]
+        confidence = 0.8 if match.pattern.kind == "verb" else 0.65
+        pairs: list[tuple[str, Actor, Actor | None]] = []
+        code = match.pattern.code
+        if targets:
+            for source in sources:
+                for target in targets:
+                    pairs.append((code, source, target))
+                    if match.pattern.reciprocal:
+                        pairs.append((code, target, source))
+                    if match.pattern.inverse:
+                        pairs.append((match.pattern.inverse, target, source))
+        elif match.pattern.reciprocal and len(sources) >= 2:
+            pairs.extend((code, a, b) for a in sources for b in sources if a is not b)
+        elif match.pattern.target == "optional":
+            pairs.extend((code, source, None) for source in sources)
+        for cameo, source, target in pairs:
+            if target is not None and source.code == target.code and source.name == target.name:
+                continue  # an actor acting on itself is a parse error, not an event
+            entry = self.codebook.get(cameo)
+            yield Event(
+                article_id=article.id,
+                sentence_index=sent.index,
+                sentence=sent.text,
+                trigger=article.text[match.trigger.start : match.trigger.end],
+                trigger_start=match.trigger.start,
+                trigger_end=match.trigger.end,
+                source=source,
+                target=target,
+                cameo=cameo,
+                cameo_root=entry.root,
+                plover=entry.plover,
+                quad_class=entry.quad_class,
+                goldstein=entry.goldstein,
+                mode=mode,
+                date=date,
+                date_precision=precision,
+                location=place,
+                attribution=attribution,
+                confidence=confidence if mode == "asserted" else confidence - 0.1,
+                coder=CODER,
+                mention_id=mention_id,
+            )
+
+
+def _mention_index(tokens: Sequence[Token], mentions: Sequence[Mention]) -> dict[int, Mention]:
+    owner: dict[int, Mention] = {}
+    for mention in mentions:
+        for tok in tokens:
+            if mention.start <= tok.start < mention.end:
+                owner[tok.i] = mention
+    return owner
+
+
+def _bind(tokens: Sequence[Token], trigger: Token, pattern: Pattern) -> tuple[tuple[Token, ...], tuple[Token, ...]] | None:
+    """Tokens for the pattern's extra words and its prepositional target, or None."""
+    anchors = [trigger]
+    bound: list[Token] = []
+    for word in pattern.words:
+        found = None
+        for anchor in reversed(anchors):
+            found = next(
+                (t for t in children(tokens, anchor.i) if t.lemma == word and t.dep not in LIGHT_SKIP_DEPS),
+                None,
+            )
+            if found is None:
+                # "called off", "stepped up": particles and prepositions
+                found = next((t for t in children(tokens, anchor.i) if t.text.lower() == word and t.dep in {"prt", "prep", "advmod"}), None)
+            if found is not None:
+                break
+        if found is None:
+            return None
+        bound.append(found)
+        anchors.append(found)
+    targets: tuple[Token, ...] = ()
+    if pattern.prep:
+        for anchor in anchors + [t for a in anchors for t in children(tokens, a.i) if t.dep in OBJECT_DEPS]:
+            prep = next(
+                (t for t in children(tokens, anchor.i) if t.dep in {"prep", "agent", "dative"} and t.text.lower() == pattern.prep),
+                None,
+            )
+            if prep is not None:
+                targets = tuple(t for t in children(tokens, prep.i) if t.dep in {"pobj", "pcomp"})
+                break
+    return tuple(bound), targets
+
+
+def _light_verb(tokens: Sequence[Token], noun: Token) -> Token | None:
+    """The clause verb a nominal trigger is the object of ("imposed a ban", "launched strikes")."""
+    current = noun
+    for _ in range(3):
+        if current.dep in {"dobj", "attr", "oprd", "nsubjpass"}:
+            head = tokens[current.head]
+            return head if head.pos in {"VERB", "AUX"} else None
+        if current.dep == "conj":
+            current = tokens[current.head]
+            continue
+        return None
+    return None
+
+
+def _is_passive(tokens: Sequence[Token], verb: Token) -> bool:
+    return any(t.dep in {"nsubjpass", "auxpass"} for t in children(tokens, verb.i))
+
+
+def _source_tokens(tokens: Sequence[Token], verb: Token, passive: bool) -> list[Token]:
+    kids = children(tokens, verb.i)
+    if passive:
+        agents = [t for t in kids if t.dep == "agent"]
+        return [p for a in agents for p in children(tokens, a.i) if p.dep == "pobj"]
+    subjects = [t for t in kids if t.dep in {"nsubj", "csubj"}]
+    if subjects:
+        return subjects
+    head = tokens[verb.head]
+    if verb.dep == "conj" and head.i != verb.i:
+        return _source_tokens(tokens, head, _is_passive(tokens, head))
+    if verb.dep == "xcomp" and head.i != verb.i:
+        # Object control ("invited the prime minister to visit") before subject control.
+        objects = [t for t in children(tokens, head.i) if t.dep in {"dobj", "obj"}]
+        return objects or _source_tokens(tokens, head, _is_passive(tokens, head))
+    if verb.dep in {"relcl", "acl"} and head.i != verb.i:
+        return [head]
+    if verb.dep == "advcl" and verb.tag == "VBG" and head.i != verb.i:
+        return _source_tokens(tokens, head, _is_passive(tokens, head))
+    return []
+
+
+def _nominal_target_tokens(tokens: Sequence[Token], noun: Token) -> list[Token]:
+    return [t for t in children(tokens, noun.i) if t.dep in {"poss", "compound", "amod"}]
+
+
+def _actors(tokens: Sequence[Token], heads: Sequence[Token], owner: dict[int, Mention]) -> list[Actor]:
+    """Actors named by argument heads, expanded over coordination and group references."""
+    found: list[Mention] = []
+
+    def visit(tok: Token, depth: int) -> None:
+        if depth > 6:
+            return
+        mention = owner.get(tok.i)
+        if mention is not None:
+            if mention not in found:
+                found.append(mention)
+        else:
+            for kid in children(tokens, tok.i):
+                if kid.dep in NOMINAL_DEPS:
+                    visit(kid, depth + 1)
+                elif kid.dep == "prep" and kid.text.lower() == "of":
+                    for obj in children(tokens, kid.i):
+                        if obj.dep == "pobj":
+                            visit(obj, depth + 1)
+        for kid in children(tokens, tok.i):
+            if kid.dep == "conj":
+                visit(kid, depth + 1)
+
+    for head in heads:
+        visit(head, 0)
+    actors: list[Actor] = []
+    for mention in found:
+        for actor in mention.members or (mention.actor,):
+            if actor.country and actor not in actors:
+                actors.append(actor)
+    return actors
+
+
+def _governed_by_trigger(tokens: Sequence[Token], verb: Token, triggers: set[int]) -> bool:
+    if verb.dep not in {"xcomp", "ccomp"} or verb.head == verb.i:
+        return False
+    head = tokens[verb.head]
+    return head.i in triggers and head.lemma not in ASPECTUAL and head.lemma not in REPORTING_VERBS
+
+
+def _place(tokens: Sequence[Token], match: Match, owner: dict[int, Mention]) -> Place | None:
+    anchors = [match.verb, match.trigger, *match.words]
+    for anchor in anchors:
+        for prep in children(tokens, anchor.i):
+            if prep.dep != "prep" or prep.text.lower() not in {"in", "at"}:
+                continue
+            for obj in children(tokens, prep.i):
+                mention = owner.get(obj.i)
+                if mention is not None and mention.actor.rule in {"capital as metonym", "country name"}:
+                    return Place(mention.text, mention.actor.country)
+    return None
+
+
+def _attribution(tokens: Sequence[Token], verb: Token, owner: dict[int, Mention]) -> str:
+    for tok in tokens:
+        if tok.text.lower() == "according" and tok.dep == "prep":
+            to = next((t for t in children(tokens, tok.i) if t.text.lower() == "to"), None)
+            if to is not None:
+                objs = [t for t in children(tokens, to.i) if t.dep == "pobj"]
+                if objs:
+                    return "according to " + _subtree_text(tokens, objs[0])
+    current = verb
+    for _ in range(4):
+        if current.dep != "ccomp" or current.head == current.i:
+            break
+        head = tokens[current.head]
+        if head.lemma in REPORTING_VERBS:
+            subjects = [t for t in children(tokens, head.i) if t.dep == "nsubj"]
+            if subjects:
+                return _subtree_text(tokens, subjects[0])
+        current = head
+    return ""
+
+
+def _subtree_text(tokens: Sequence[Token], root: Token) -> str:
+    members = {root.i}
+    changed = True
+    while changed:
+        changed = False
+        for tok in tokens:
+            if tok.head in members and tok.i not in members:
+                members.add(tok.i)
+                changed = True
+    ordered = sorted(members)
+    first, last = tokens[ordered[0]], tokens[ordered[-1]]
+    text = ""
+    for i in range(first.i, last.i + 1):
+        tok = tokens[i]
+        if text and tok.start > tokens[i - 1].end:
+            text += " "
+        text += tok.text
+    return text

@@ -1,0 +1,126 @@
+"""Mode of an event: did it happen, will it, might it, did it not, or should it?
+
+Modes follow DESIGN.md: asserted, future, hypothetical, negated, prescriptive.  The mode is
+read from the trigger's clause and the clauses that govern it: auxiliaries ("will", "should",
+"may"), negation ("not", "never", "has so far not"), governing verbs ("plans to", "hopes to",
+"is expected to", "hinted at"), conditionals ("if", "unless"), modifiers of a nominal
+trigger ("a possible visit", "the planned talks") and questions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from detente.models import Token
+
+FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+PRESCRIPTIVE_AUX = frozenset({"should", "must", "ought", "need"})
+HYPOTHETICAL_AUX = frozenset({"may", "might", "could", "can", "would", "ca"})
+NEGATORS = frozenset({"not", "n't", "never", "no"})
+
+# Governing verbs (lemmas) whose complement has not happened (yet).
+FUTURE_GOVERNORS = frozenset(
+    {"plan", "intend", "schedule", "set", "due", "prepare", "expect", "aim", "decide", "agree",
+     "pledge", "promise", "vow", "commit", "resolve", "announce", "arrange", "invite"}
+)
+HYPOTHETICAL_GOVERNORS = frozenset(
+    {"hope", "want", "wish", "seek", "try", "consider", "weigh", "mull", "hint", "propose",
+     "suggest", "offer", "threaten", "attempt", "desire", "like", "explore", "discuss",
+     "contemplate", "eye", "signal", "rumor", "rumour", "speculate", "urge", "ask", "call",
+     "press", "demand", "request", "encourage", "willing", "ready", "able", "likely", "possible"}
+)
+NEGATING_GOVERNORS = frozenset({"fail", "refuse", "decline", "deny", "avoid", "stop", "cease"})
+PRESCRIPTIVE_GOVERNORS = frozenset({"need", "have", "require", "necessary", "important", "essential"})
+NOMINAL_FUTURE = frozenset({"planned", "upcoming", "scheduled", "forthcoming", "proposed", "expected", "next", "future"})
+NOMINAL_HYPOTHETICAL = frozenset({"possible", "potential", "likely", "rumored", "rumoured", "mooted", "prospective", "hypothetical"})
+CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "once"})
+CLAUSE_DEPS = frozenset({"xcomp", "ccomp", "advcl", "conj", "relcl", "acl", "pcomp", "csubj"})
+# Complement-taking deps through which a governor's meaning passes down to its complement.
+GOVERNED_DEPS = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "dobj", "acomp"})
+
+
+def children(tokens: Sequence[Token], head: int) -> list[Token]:
+    return [t for t in tokens if t.head == head and t.i != head]
+
+
+def _local_mode(tokens: Sequence[Token], verb: Token) -> str | None:
+    """The mode marked on one verb itself: its auxiliaries and negation."""
+    kids = children(tokens, verb.i)
+    marked = {"aux", "auxpass", "neg", "advmod", "npadvmod"}
+    words = {t.text.lower() for t in kids if t.dep in marked}
+    lemmas = {t.lemma for t in kids if t.dep in {"aux", "auxpass"}}
+    if words & NEGATORS or any(t.dep == "neg" for t in kids):
+        return "negated"
+    if words & PRESCRIPTIVE_AUX or "must" in lemmas:
+        return "prescriptive"
+    if words & FUTURE_AUX:
+        return "future"
+    if words & HYPOTHETICAL_AUX:
+        return "hypothetical"
+    return None
+
+
+def _governor_mode(tokens: Sequence[Token], governor: Token) -> str | None:
+    lemma = governor.lemma
+    if lemma in NEGATING_GOVERNORS:
+        return "negated"
+    if lemma in PRESCRIPTIVE_GOVERNORS and governor.tag != "VBN":
+        return "prescriptive" if lemma != "have" or _has_to(tokens, governor) else None
+    if lemma in FUTURE_GOVERNORS:
+        return "future"
+    if lemma in HYPOTHETICAL_GOVERNORS:
+        return "hypothetical"
+    return None
+
+
+def _has_to(tokens: Sequence[Token], governor: Token) -> bool:
+    return any(t.dep == "xcomp" for t in children(tokens, governor.i))
+
+
+def clause_mode(tokens: Sequence[Token], trigger: Token, *, verb: Token | None = None) -> str:
+    """The mode of an event whose trigger is ``trigger`` (and whose clause verb is ``verb``).
+
+    Walks from the clause verb up through governing clauses; the first mark found wins, and
+    a negation on a governor ("did not agree to") negates.
+    """
+    if tokens and tokens[-1].text == "?":
+        return "hypothetical"
+    if trigger.pos in {"NOUN", "PROPN"}:
+        for kid in children(tokens, trigger.i):
+            word = kid.text.lower()
+            if word in NOMINAL_HYPOTHETICAL:
+                return "hypothetical"
+            if word in NOMINAL_FUTURE:
+                return "future"
+            if kid.dep == "neg" or word == "no":
+                return "negated"
+    current = verb or trigger
+    seen: set[int] = set()
+    while current.i not in seen:
+        seen.add(current.i)
+        local = _local_mode(tokens, current)
+        if local is not None:
+            return local
+        for kid in children(tokens, current.i):
+            if kid.dep == "mark" and kid.text.lower() in CONDITIONAL_MARKS:
+                return "hypothetical"
+        if current.dep not in CLAUSE_DEPS and current.dep not in GOVERNED_DEPS:
+            break
+        head = tokens[current.head]
+        if current.dep in {"xcomp", "ccomp", "pcomp", "acomp"} or (current.dep in {"pobj", "dobj"}):
+            governed = _governor_mode(tokens, head)
+            if governed is not None:
+                head_local = _local_mode(tokens, head)
+                if head_local == "negated":
+                    return "negated"
+                return governed
+        if current.dep == "pobj":
+            # "hinted at a visit": the preposition's head governs.
+            head = tokens[head.head] if head.dep == "prep" else head
+            governed = _governor_mode(tokens, head)
+            if governed is not None:
+                return governed
+        if current.dep in {"relcl", "acl"}:
+            break
+        current = head
+    return "asserted"

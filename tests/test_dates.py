@@ -1,0 +1,32 @@
+import datetime as dt
+
+import pytest
+
+from detente.coding.dates import resolve_event_date
+
+REF = dt.date(2024, 2, 5)  # a Monday
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("They met on Saturday.", (dt.date(2024, 2, 3), "day")),
+        ("They met on Monday.", (dt.date(2024, 2, 5), "day")),
+        ("It was banned last year.", (dt.date(2023, 1, 1), "year")),
+        ("A visit in February and March.", (dt.date(2024, 2, 1), "month")),
+        ("Talks in November.", (dt.date(2023, 11, 1), "month")),
+        ("Signed on 12 March 2023 in Beijing.", (dt.date(2023, 3, 12), "day")),
+        ("Signed on March 12, 2023.", (dt.date(2023, 3, 12), "day")),
+        ("Met on Jan. 26 in Bangkok.", (dt.date(2024, 1, 26), "day")),
+        ("Yesterday the envoy left.", (dt.date(2024, 2, 4), "day")),
+        ("Recently, the envoy left.", (REF, "")),
+        ("Expected in May 2025.", (dt.date(2025, 5, 1), "month")),
+    ],
+)
+def test_dates_resolve(text: str, expected: tuple[dt.date, str]) -> None:
+    assert resolve_event_date(text, REF) == expected
+
+
+def test_dates_without_article_date() -> None:
+    assert resolve_event_date("on Saturday", None) == (None, "")
+    assert resolve_event_date("on 3 May 2022", None) == (dt.date(2022, 5, 3), "day")

@@ -259,7 +259,9 @@ def test_stdin_plain_text() -> None:
     content = f"{OSLO}\n{LIMA}\n"
     articles, skipped = _read(["-"], date=DAY, stdin=io.BytesIO(content.encode("utf-8")))
     assert skipped == []
-    assert articles == [Article(id=article_id_for(content), text=content, date=DAY, origin="<stdin>")]
+    assert articles == [
+        Article(id=article_id_for(content), text=content, date=DAY, origin="<stdin>")
+    ]
 
 
 def test_stdin_jsonl_is_sniffed() -> None:
@@ -380,7 +382,11 @@ def _write(path: Path, data: bytes) -> Path:
 @pytest.mark.parametrize(
     ("name", "data", "reason"),
     [
-        ("latin1.txt", "Café diplomacy in Paris.".encode("latin-1"), "invalid UTF-8 at byte offset 3"),
+        (
+            "latin1.txt",
+            "Café diplomacy in Paris.".encode("latin-1"),
+            "invalid UTF-8 at byte offset 3",
+        ),
         ("binary.txt", b"GIF89a\x00\x01\x02 some bytes", "binary data (NUL bytes)"),
         ("empty.txt", b"", "is empty or holds only whitespace"),
         ("blank.md", b"  \n\t\n\n", "is empty or holds only whitespace"),

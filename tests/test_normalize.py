@@ -120,7 +120,11 @@ def test_normalizer_stage() -> None:
     raw = f"{BEFORE}\u00a0 \nKishida** also attended.\n\nFollow me for more!\n"
     article = Article(id="a1", text=raw, title="Talks")
     stage = Normalizer()
-    assert (stage.name, stage.requires, stage.assigns) == ("normalize", ("text",), ("text", "removed"))
+    assert (stage.name, stage.requires, stage.assigns) == (
+        "normalize",
+        ("text",),
+        ("text", "removed"),
+    )
     out = stage(article)
     assert out == Article(
         id="a1",

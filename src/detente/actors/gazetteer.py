@@ -90,6 +90,17 @@ class Gazetteer:
         self, words: list[tuple[str, int, int]], i: int
     ) -> tuple[int, list[Entry]] | None:
         """Longest phrase starting at word ``i``: (number of words, entries) or None."""
+        found = self._longest_at(words, i)
+        if words[i][0].lower() == "the" and i + 1 < len(words):
+            # "the UN Security Council" when the KB lists "UN Security Council"
+            after = self._longest_at(words, i + 1)
+            if after is not None and (found is None or after[0] + 1 > found[0]):
+                return after[0] + 1, after[1]
+        return found
+
+    def _longest_at(
+        self, words: list[tuple[str, int, int]], i: int
+    ) -> tuple[int, list[Entry]] | None:
         for length in range(min(self.max_len, len(words) - i), 0, -1):
             span = words[i : i + length]
             entries = self.table.get(tuple(w.lower() for w, _, _ in span))

@@ -142,8 +142,9 @@ class ActorFinder:
         for phrase, sector in GROUP_REFERENCES.items():
             if tuple(lower[i : i + len(phrase)]) == phrase and len(memory.countries) >= 2:
                 a, b = memory.countries[-2], memory.countries[-1]
+                span_text = text[words[i][1] : words[i + len(phrase) - 1][2]]
                 members = tuple(
-                    Actor("", c, sector, self._country_name(c), f"country:{c}", "group-reference")
+                    Actor(span_text, c, sector, self._country_name(c), f"country:{c}", "group-reference")
                     for c in (a, b)
                 )
                 return make(i, i + len(phrase), members[0], "reference", members), i + len(phrase), "reference"

@@ -49,6 +49,7 @@ class Match:
     verb: Token  # the clause verb: the trigger itself, or the light verb over a nominal trigger
     words: tuple[Token, ...]
     target_tokens: tuple[Token, ...]
+    between: tuple[Token, ...] = ()  # "the meeting between China and Vietnam": the parties
 
 
 class EventCoder:
@@ -124,17 +125,27 @@ class EventCoder:
             verb = token
             if kind == "noun":
                 light = _light_verb(tokens, token)
-                if light is None:
+                if light is not None:
+                    verb = light
+                elif pattern.reciprocal and (parties := _between(tokens, token)):
+                    # A reciprocal act named with both parties is reported as fact even as a
+                    # noun phrase: "the meeting between China and Vietnam drew attention".
+                    return Match(pattern, token, token, words, (), parties)
+                else:
                     continue
-                verb = light
             return Match(pattern, token, verb, words, targets)
         return None
 
     def events_for(self, article: Article, sent: Sentence, match: Match, owner: dict[int, Mention]) -> Iterator[Event]:
         tokens = sent.tokens
         passive = _is_passive(tokens, match.verb)
-        sources = _actors(tokens, _source_tokens(tokens, match.verb, passive), owner)
-        if match.pattern.prep:
+        if match.between:
+            sources = _actors(tokens, match.between, owner)
+        else:
+            sources = _actors(tokens, _source_tokens(tokens, match.verb, passive), owner)
+        if match.between:
+            targets = []
+        elif match.pattern.prep:
             targets = _actors(tokens, match.target_tokens, owner)
         elif match.pattern.kind == "verb":
             direct = [t for t in children(tokens, match.verb.i) if t.dep in OBJECT_DEPS]
@@ -248,6 +259,15 @@ def _light_verb(tokens: Sequence[Token], noun: Token) -> Token | None:
             continue
         return None
     return None
+
+
+def _between(tokens: Sequence[Token], noun: Token) -> tuple[Token, ...]:
+    for prep in children(tokens, noun.i):
+        if prep.dep == "prep" and prep.text.lower() == "between":
+            objs = tuple(t for t in children(tokens, prep.i) if t.dep == "pobj")
+            if objs and any(k.dep == "conj" for k in children(tokens, objs[0].i)):
+                return objs
+    return ()
 
 
 def _is_passive(tokens: Sequence[Token], verb: Token) -> bool:

@@ -31,6 +31,12 @@ HYPOTHETICAL_GOVERNORS = frozenset(
 )
 NEGATING_GOVERNORS = frozenset({"fail", "refuse", "decline", "deny", "avoid", "stop", "cease"})
 PRESCRIPTIVE_GOVERNORS = frozenset({"need", "have", "require", "necessary", "important", "essential"})
+# Nouns whose complement clause has not happened: "Biden's willingness to visit China".
+HYPOTHETICAL_NOUNS = frozenset(
+    {"willingness", "desire", "wish", "hope", "intention", "readiness", "possibility", "proposal",
+     "offer", "attempt", "bid", "effort", "call", "plan", "idea", "prospect", "option", "chance",
+     "ambition", "aim", "goal", "need", "demand", "request", "invitation", "threat", "opportunity"}
+)
 NOMINAL_FUTURE = frozenset({"planned", "upcoming", "scheduled", "forthcoming", "proposed", "expected", "next", "future"})
 NOMINAL_HYPOTHETICAL = frozenset({"possible", "potential", "likely", "rumored", "rumoured", "mooted", "prospective", "hypothetical"})
 CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "once"})
@@ -95,6 +101,8 @@ def clause_mode(tokens: Sequence[Token], trigger: Token, *, verb: Token | None =
             if kid.dep == "neg" or word == "no":
                 return "negated"
     current = verb or trigger
+    if _under_condition(tokens, current):
+        return "hypothetical"
     seen: set[int] = set()
     while current.i not in seen:
         seen.add(current.i)
@@ -120,7 +128,23 @@ def clause_mode(tokens: Sequence[Token], trigger: Token, *, verb: Token | None =
             governed = _governor_mode(tokens, head)
             if governed is not None:
                 return governed
+        if current.dep == "acl" and head.lemma in HYPOTHETICAL_NOUNS:
+            return "hypothetical"
         if current.dep in {"relcl", "acl"}:
             break
         current = head
     return "asserted"
+
+
+def _under_condition(tokens: Sequence[Token], verb: Token) -> bool:
+    """True when the verb's clause, or a clause governing it, opens with "if" or "unless"."""
+    current = verb
+    for _ in range(6):
+        if any(
+            k.dep == "mark" and k.text.lower() in CONDITIONAL_MARKS for k in children(tokens, current.i)
+        ):
+            return True
+        if current.head == current.i or current.dep not in CLAUSE_DEPS | GOVERNED_DEPS:
+            return False
+        current = tokens[current.head]
+    return False

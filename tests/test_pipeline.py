@@ -35,7 +35,7 @@ def test_pipeline_runs_stages_in_order() -> None:
 
 
 def test_pipeline_rejects_misordered_stages() -> None:
-    with pytest.raises(ConfigError, match="needs-events.*requires events"):
+    with pytest.raises(ConfigError, match=r"needs-events.*requires events"):
         Pipeline([NeedsEvents(), Upper()])
 
 
@@ -47,7 +47,11 @@ def test_pipeline_rejects_duplicate_stage() -> None:
 def test_pipeline_pipe_skips_bad_article_and_reports_it() -> None:
     failures: list[StageFailure] = []
     pipeline = Pipeline([Upper()], on_error=failures.append)
-    articles = [Article(id="1", text="a"), Article(id="2", text="boom", origin="x.jsonl:2"), Article(id="3", text="c")]
+    articles = [
+        Article(id="1", text="a"),
+        Article(id="2", text="boom", origin="x.jsonl:2"),
+        Article(id="3", text="c"),
+    ]
     out = list(pipeline.pipe(articles))
     assert [a.text for a in out] == ["A", "C"]
     assert [(f.article_id, f.origin, f.stage, str(f.error)) for f in failures] == [

@@ -8,7 +8,10 @@ from detente.text.sentences import SentenceSplitter, split_sentences
     ("text", "expected"),
     [
         ("Ships sailed. Talks began.", ["Ships sailed.", "Talks began."]),
-        ("U.S. envoys met Mr. Lee on Nov. 3. Both left.", ["U.S. envoys met Mr. Lee on Nov. 3.", "Both left."]),
+        (
+            "U.S. envoys met Mr. Lee on Nov. 3. Both left.",
+            ["U.S. envoys met Mr. Lee on Nov. 3.", "Both left."],
+        ),
         ("Growth was 3.5 percent. It fell.", ["Growth was 3.5 percent.", "It fell."]),
         ('"We agree," she said. Then silence.', ['"We agree," she said.', "Then silence."]),
         ("Line one\nLine two without stop", ["Line one", "Line two without stop"]),

@@ -53,7 +53,9 @@ def make_rule_coder(settings: Settings) -> Stage:
     return EventCoder()
 
 
-def build_pipeline(settings: Settings | None = None, *, on_error: ErrorHandler = log_and_skip) -> Pipeline:
+def build_pipeline(
+    settings: Settings | None = None, *, on_error: ErrorHandler = log_and_skip
+) -> Pipeline:
     """normalize -> sentences -> actors -> nlp (candidate sentences only) -> coding."""
     settings = settings or load_settings()
     names = ("normalize.v1", "sentences.v1", "actors.v1", "nlp.v1", settings.coder)
@@ -61,14 +63,21 @@ def build_pipeline(settings: Settings | None = None, *, on_error: ErrorHandler =
 
 
 def code_articles(
-    articles: Iterable[Article], *, settings: Settings | None = None, on_error: ErrorHandler = log_and_skip
+    articles: Iterable[Article],
+    *,
+    settings: Settings | None = None,
+    on_error: ErrorHandler = log_and_skip,
 ) -> Iterator[Article]:
     """Code a stream of articles; an article a stage fails on is reported and skipped."""
     return build_pipeline(settings, on_error=on_error).pipe(articles)
 
 
 def code_text(
-    text: str, *, date: dt.date | str | None = None, id: str | None = None, settings: Settings | None = None
+    text: str,
+    *,
+    date: dt.date | str | None = None,
+    id: str | None = None,
+    settings: Settings | None = None,
 ) -> list[Event]:
     """Code one text and return its events (errors are raised, not skipped)."""
     day = dt.date.fromisoformat(date) if isinstance(date, str) else date

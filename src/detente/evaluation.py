@@ -122,7 +122,8 @@ def read_gold(path: str | Path) -> Iterator[GoldItem]:
                 raise InputError(f"{path}:{number}: not valid JSON ({e.msg})") from e
             if raw.get("meta", {}).get("evaluate") is False:
                 continue
-            events = tuple(e for g in raw.get("gold", []) if (e := _gold_event(g)) is not None)
+            parsed = (_gold_event(g) for g in raw.get("gold", []))
+            events = tuple(e for e in parsed if e is not None)
             yield GoldItem(str(raw["id"]), raw["text"], raw.get("date"), events)
 
 

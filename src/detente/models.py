@@ -13,10 +13,10 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 __all__ = [
+    "MODES",
     "Actor",
     "Article",
     "Event",
-    "MODES",
     "Mention",
     "Place",
     "Sentence",

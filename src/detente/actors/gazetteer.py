@@ -86,9 +86,7 @@ class Gazetteer:
             self.table[key].append(entry)
         self.max_len = max(self.max_len, len(key))
 
-    def match_at(
-        self, words: list[tuple[str, int, int]], i: int
-    ) -> tuple[int, list[Entry]] | None:
+    def match_at(self, words: list[tuple[str, int, int]], i: int) -> tuple[int, list[Entry]] | None:
         """Longest phrase starting at word ``i``: (number of words, entries) or None."""
         found = self._longest_at(words, i)
         if words[i][0].lower() == "the" and i + 1 < len(words):

@@ -137,17 +137,30 @@ class ActorFinder:
             start: int, end: int, actor: Actor, kind: str, members: tuple[Actor, ...] = ()
         ) -> Mention:
             s, e = words[start][1], words[end - 1][2]
-            return Mention(text[s:e], s, e, sentence_index, replace(actor, text=text[s:e]), kind, members)
+            return Mention(
+                text[s:e], s, e, sentence_index, replace(actor, text=text[s:e]), kind, members
+            )
 
         for phrase, sector in GROUP_REFERENCES.items():
             if tuple(lower[i : i + len(phrase)]) == phrase and len(memory.countries) >= 2:
                 a, b = memory.countries[-2], memory.countries[-1]
                 span_text = text[words[i][1] : words[i + len(phrase) - 1][2]]
                 members = tuple(
-                    Actor(span_text, c, sector, self._country_name(c), f"country:{c}", "group-reference")
+                    Actor(
+                        span_text,
+                        c,
+                        sector,
+                        self._country_name(c),
+                        f"country:{c}",
+                        "group-reference",
+                    )
                     for c in (a, b)
                 )
-                return make(i, i + len(phrase), members[0], "reference", members), i + len(phrase), "reference"
+                return (
+                    make(i, i + len(phrase), members[0], "reference", members),
+                    i + len(phrase),
+                    "reference",
+                )
 
         word = words[i][0]
         if lower[i] in PERSON_PRONOUNS and memory.last_person is not None:
@@ -159,7 +172,10 @@ class ActorFinder:
         if word in memory.names and _NAME_WORD.match(word):
             # A surname or full name already introduced with a title in this article.
             length = 1
-            while i + length < len(words) and " ".join(w for w, _, _ in words[i : i + length + 1]) in memory.names:
+            while (
+                i + length < len(words)
+                and " ".join(w for w, _, _ in words[i : i + length + 1]) in memory.names
+            ):
                 length += 1
             name = " ".join(w for w, _, _ in words[i : i + length])
             actor = replace(memory.names[name], rule="earlier-mention")
@@ -180,10 +196,16 @@ class ActorFinder:
             if role is not None and country_entry.kind in COUNTRYISH:
                 role_entry, role_end = role
                 name_end, person = self._name_after(words, role_end, day)
-                actor = self._titled_actor(country_entry.key, role_entry, person, words, role_end, name_end, day)
+                actor = self._titled_actor(
+                    country_entry.key, role_entry, person, words, role_end, name_end, day
+                )
                 if name_end > role_end:
                     self._remember_name(words, role_end, name_end, actor, memory)
-                return make(i, name_end, actor, "person" if name_end > role_end else "role"), name_end, "person" if name_end > role_end else "role"
+                return (
+                    make(i, name_end, actor, "person" if name_end > role_end else "role"),
+                    name_end,
+                    "person" if name_end > role_end else "role",
+                )
             if k > j:  # "Japan's Fumio Kishida": the possessive introduces a person
                 name_end, person = self._name_after(words, k, day)
                 if person is not None:
@@ -200,11 +222,35 @@ class ActorFinder:
         if person is not None:
             actor = replace(person, rule="title+person-kb")
         elif name_end > role_end and country:
-            actor = Actor("", country, role_entry.sector, " ".join(w for w, _, _ in words[role_end:name_end]), "", "title+name, country from context")
+            actor = Actor(
+                "",
+                country,
+                role_entry.sector,
+                " ".join(w for w, _, _ in words[role_end:name_end]),
+                "",
+                "title+name, country from context",
+            )
         elif name_end > role_end:
-            actor = Actor("", "", role_entry.sector, " ".join(w for w, _, _ in words[role_end:name_end]), "", "title+name, country unknown")
+            actor = Actor(
+                "",
+                "",
+                role_entry.sector,
+                " ".join(w for w, _, _ in words[role_end:name_end]),
+                "",
+                "title+name, country unknown",
+            )
         else:
-            return None  # a bare role noun ("officials") names nobody in particular
+            # A bare role noun ("protesters", "troops"): the sector is known, the country is
+            # left to the coder, which takes it from the place or the other party.
+            actor = Actor(
+                "",
+                "",
+                role_entry.sector,
+                role_entry.name,
+                f"agent:{role_entry.key}",
+                "role, country from context",
+            )
+            return make(i, role_end, actor, "role"), role_end, "role"
         if name_end > role_end:
             self._remember_name(words, role_end, name_end, actor, memory)
         return make(i, name_end, actor, "person"), name_end, "person"
@@ -222,7 +268,9 @@ class ActorFinder:
             return None
         return self._extend_role(words, k, agent, k + length)
 
-    def _extend_role(self, words: list[Word], start: int, entry: Entry, end: int) -> tuple[Entry, int]:
+    def _extend_role(
+        self, words: list[Word], start: int, entry: Entry, end: int
+    ) -> tuple[Entry, int]:
         # "Chief of Protocol", "Deputy Foreign Minister": keep the last, most specific role.
         while end < len(words):
             match = self.gazetteer.match_at(words, end)
@@ -251,14 +299,32 @@ class ActorFinder:
         return end, None
 
     def _titled_actor(
-        self, country: str, role: Entry, person: Actor | None, words: list[Word], start: int, end: int, day: dt.date
+        self,
+        country: str,
+        role: Entry,
+        person: Actor | None,
+        words: list[Word],
+        start: int,
+        end: int,
+        day: dt.date,
     ) -> Actor:
         name = " ".join(w for w, _, _ in words[start:end])
         if person is not None:
-            return replace(person, country=country or person.country, rule="country+title+person-kb")
-        return Actor("", country, role.sector, name or role.name, "", "country+role" if not name else "country+role+name")
+            return replace(
+                person, country=country or person.country, rule="country+title+person-kb"
+            )
+        return Actor(
+            "",
+            country,
+            role.sector,
+            name or role.name,
+            "",
+            "country+role" if not name else "country+role+name",
+        )
 
-    def _remember_name(self, words: list[Word], start: int, end: int, actor: Actor, memory: _ArticleMemory) -> None:
+    def _remember_name(
+        self, words: list[Word], start: int, end: int, actor: Actor, memory: _ArticleMemory
+    ) -> None:
         parts = [w for w, _, _ in words[start:end]]
         memory.names[" ".join(parts)] = actor
         if parts:
@@ -282,10 +348,19 @@ class ActorFinder:
             person = self.gazetteer.kb.people[entry.key]
             role = person.role_on(day)
             if role is not None:
-                return Actor("", role.country, role.sector, person.name, entry.key, f"person-kb ({role.role})")
+                return Actor(
+                    "",
+                    role.country,
+                    role.sector,
+                    person.name,
+                    entry.key,
+                    f"person-kb ({role.role})",
+                )
             last = max(person.roles, key=lambda r: r.start) if person.roles else None
             country = last.country if last else ""
-            return Actor("", country, "", person.name, entry.key, "person-kb, out of office on this date")
+            return Actor(
+                "", country, "", person.name, entry.key, "person-kb, out of office on this date"
+            )
         kb_id = f"{entry.kind}:{entry.key}" if entry.kind != "org" else entry.key
         rule = {
             "country": "country name",

@@ -10,7 +10,14 @@ from typing import TypeVar
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from detente.errors import DetenteError
 from detente.ingest.sources import Skipped
@@ -47,7 +54,9 @@ class SkipReporter:
 
     def __call__(self, skipped: Skipped) -> None:
         self.count += 1
-        stderr.print(f"[yellow]skipped[/] {skipped.origin}: {skipped.reason}", highlight=False, markup=True)
+        stderr.print(
+            f"[yellow]skipped[/] {skipped.origin}: {skipped.reason}", highlight=False, markup=True
+        )
 
 
 def progress(items: Iterable[T], *, label: str, total: int | None = None) -> Iterator[T]:
@@ -55,7 +64,13 @@ def progress(items: Iterable[T], *, label: str, total: int | None = None) -> Ite
     if not stderr.is_terminal:
         yield from items
         return
-    columns = [SpinnerColumn(), TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    columns = [
+        SpinnerColumn(),
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    ]
     with Progress(*columns, console=stderr, transient=True) as bar:
         task = bar.add_task(label, total=total)
         for item in items:

@@ -18,8 +18,12 @@ FORMATS = ("jsonl", "csv", "table")
 
 @app.command("code")
 def code_command(
-    files: list[str] = typer.Argument(None, help="Text, HTML, JSONL or CSV files or folders; - for stdin."),
-    input: list[str] = typer.Option(None, "--input", "-i", help="JSONL records {id, text, date?, ...}."),
+    files: list[str] = typer.Argument(
+        None, help="Text, HTML, JSONL or CSV files or folders; - for stdin."
+    ),
+    input: list[str] = typer.Option(
+        None, "--input", "-i", help="JSONL records {id, text, date?, ...}."
+    ),
     date: str = typer.Option(None, "--date", help="Date of inputs that carry none (YYYY-MM-DD)."),
     format: str = typer.Option("jsonl", "--format", "-f", help="jsonl, csv or table."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 if any input record was skipped."),

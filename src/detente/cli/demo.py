@@ -28,7 +28,9 @@ def demo_command(
     def body() -> None:
         articles = list(read_articles([samples_path()]))
         with Store(db) as store:
-            result = store.add_articles(code_articles(progress(articles, label="coding samples", total=len(articles))))
+            result = store.add_articles(
+                code_articles(progress(articles, label="coding samples", total=len(articles)))
+            )
             events = store.events(EventFilter(mode="asserted", limit=rows))
             dyads = store.dyad_summary(EventFilter())
             total = store.count("events")

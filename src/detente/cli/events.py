@@ -50,7 +50,9 @@ def events_command(
 @app.command("export")
 def export_command(
     format: str = typer.Option(..., "--format", "-f", help="jsonl, csv or parquet."),
-    output: str = typer.Option(None, "--output", "-o", help="Output file (stdout for jsonl/csv if omitted)."),
+    output: str = typer.Option(
+        None, "--output", "-o", help="Output file (stdout for jsonl/csv if omitted)."
+    ),
     db: str = opt.DB,
     dyad: str = opt.DYAD,
     undirected: bool = opt.UNDIRECTED,
@@ -69,6 +71,8 @@ def export_command(
         filt = opt.event_filter(dyad, undirected, country, cameo, plover, mode, since, until)
         with Store(db, read_only=True) as store:
             count = export_events(store, output or sys.stdout, format=format, filt=filt)
-        stderr.print(f"exported {count} events" + (f" to {output}" if output else ""), highlight=False)
+        stderr.print(
+            f"exported {count} events" + (f" to {output}" if output else ""), highlight=False
+        )
 
     run(body)

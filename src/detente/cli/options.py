@@ -31,7 +31,9 @@ def parse_dyad(value: str | None) -> tuple[str, str] | None:
 DB = typer.Option("detente.duckdb", "--db", help="DuckDB database file.", envvar="DETENTE_DB")
 DYAD = typer.Option(None, "--dyad", help="Directed dyad SOURCE-TARGET, e.g. CHN-JPN.")
 UNDIRECTED = typer.Option(False, "--undirected", help="Match the dyad in both directions.")
-COUNTRY = typer.Option(None, "--country", help="Events with this actor on either side (CHN, IGO:UN).")
+COUNTRY = typer.Option(
+    None, "--country", help="Events with this actor on either side (CHN, IGO:UN)."
+)
 CAMEO = typer.Option(None, "--cameo", help="CAMEO code or root prefix: 04, 042, 1952.")
 PLOVER = typer.Option(None, "--plover", help="PLOVER type, e.g. CONSULT, SANCTION.")
 MODE = typer.Option(None, "--mode", help="asserted, future, hypothetical, negated or prescriptive.")

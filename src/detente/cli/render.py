@@ -48,7 +48,16 @@ def events_table(events: Iterable[Event], *, title: str = "Events") -> Table:
 
 def dyads_table(rows: Iterable[DyadSummary], *, title: str = "Dyads") -> Table:
     table = Table(title=title)
-    for column in ("source", "target", "events", "mean goldstein", "verbal coop", "material coop", "verbal conflict", "material conflict"):
+    for column in (
+        "source",
+        "target",
+        "events",
+        "mean goldstein",
+        "verbal coop",
+        "material coop",
+        "verbal conflict",
+        "material conflict",
+    ):
         table.add_column(column, justify="right" if column not in {"source", "target"} else "left")
     for row in rows:
         table.add_row(

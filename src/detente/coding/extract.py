@@ -35,8 +35,26 @@ OBJECT_DEPS = frozenset({"dobj", "obj", "dative", "attr", "oprd"})
 # Dependents through which an argument's actor can be found: "Japanese seafood",
 # "China's ban", "imports of Japanese seafood", "Foreign Minister Wang Yi".
 NOMINAL_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos", "npadvmod", "nummod"})
-REPORTING_VERBS = frozenset({"say", "report", "tell", "state", "claim", "add", "write", "quote", "cite"})
-LIGHT_SKIP_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "punct", "cc", "det"})
+REPORTING_VERBS = frozenset(
+    {"say", "report", "tell", "state", "claim", "add", "write", "quote", "cite"}
+)
+# Dependents that can never be a pattern's extra word ("launched ... and struck" is two events).
+LIGHT_SKIP_DEPS = frozenset(
+    {
+        "nsubj",
+        "nsubjpass",
+        "csubj",
+        "punct",
+        "cc",
+        "det",
+        "conj",
+        "advcl",
+        "relcl",
+        "appos",
+        "parataxis",
+    }
+)
+DOMESTIC_ROOTS = frozenset({"15", "17"})
 ASPECTUAL = frozenset({"continue", "begin", "start", "keep", "go"})
 
 
@@ -97,31 +115,42 @@ class EventCoder:
                     events.append(event)
         return replace(article, events=tuple(events))
 
-    def code_sentence(self, article: Article, sent: Sentence, mentions: Sequence[Mention]) -> Iterator[Event]:
+    def code_sentence(
+        self, article: Article, sent: Sentence, mentions: Sequence[Mention]
+    ) -> Iterator[Event]:
         tokens = sent.tokens
         owner = _mention_index(tokens, mentions)
-        matches = [m for t in tokens if (m := self.match(tokens, t)) is not None]
+        matches = [m for t in tokens if (m := self.match(tokens, t, owner)) is not None]
         consumed = {w.i for m in matches for w in m.words}
         triggers = {m.trigger.i for m in matches}
         for match in matches:
             if match.trigger.i in consumed:
                 continue  # "talks" in "held talks": the light-verb pattern already coded it
             if _governed_by_trigger(tokens, match.verb, triggers):
-                continue  # "agreed to resume talks", "urged X to release": the governor is the event
+                # "agreed to resume talks", "urged X to release": the governor is the event.
+                continue
             yield from self.events_for(article, sent, match, owner)
 
-    def match(self, tokens: Sequence[Token], token: Token) -> Match | None:
+    def match(
+        self, tokens: Sequence[Token], token: Token, owner: dict[int, Mention] | None = None
+    ) -> Match | None:
         if token.pos in {"VERB", "AUX"}:
             kind = "verb"
         elif token.pos in {"NOUN", "PROPN"}:
             kind = "noun"
         else:
             return None
+        fallback: Match | None = None
         for pattern in self.lexicon.for_lemma(token.lemma, kind):
             bound = _bind(tokens, token, pattern)
             if bound is None:
                 continue
             words, targets = bound
+            if pattern.prep and owner is not None and not _actors(tokens, targets, owner):
+                # "called Erdogan on Tuesday" is not "call on": try a less specific pattern.
+                if fallback is None and kind == "verb":
+                    fallback = Match(pattern, token, token, words, targets)
+                continue
             verb = token
             if kind == "noun":
                 light = _light_verb(tokens, token)
@@ -134,9 +163,11 @@ class EventCoder:
                 else:
                     continue
             return Match(pattern, token, verb, words, targets)
-        return None
+        return fallback
 
-    def events_for(self, article: Article, sent: Sentence, match: Match, owner: dict[int, Mention]) -> Iterator[Event]:
+    def events_for(
+        self, article: Article, sent: Sentence, match: Match, owner: dict[int, Mention]
+    ) -> Iterator[Event]:
         tokens = sent.tokens
         passive = _is_passive(tokens, match.verb)
         if match.between:
@@ -152,32 +183,52 @@ class EventCoder:
             if passive:
                 direct = [t for t in children(tokens, match.verb.i) if t.dep == "nsubjpass"]
             targets = _actors(tokens, direct, owner)
+            if not targets:
+                targets = _actors(
+                    tokens, _fallback_target_tokens(tokens, match.verb, direct), owner
+                )
         else:
             targets = _actors(tokens, _nominal_target_tokens(tokens, match.trigger), owner)
+        place = _place(tokens, match, owner)
+        context = _context_country(place, list(owner.values()))
+        sources = _with_country(sources, context)
+        targets = _with_country(targets, context)
         if not sources:
             return
         mode = clause_mode(tokens, match.trigger, verb=match.verb)
         date, precision = resolve_event_date(sent.text, article.date)
-        place = _place(tokens, match, owner)
         attribution = _attribution(tokens, match.verb, owner)
-        mention_id = hashlib.sha1(f"{article.id}|{sent.index}|{match.trigger.start}".encode()).hexdigest()[:12]
+        mention_id = hashlib.sha1(
+            f"{article.id}|{sent.index}|{match.trigger.start}".encode()
+        ).hexdigest()[:12]
         confidence = 0.8 if match.pattern.kind == "verb" else 0.65
         pairs: list[tuple[str, Actor, Actor | None]] = []
         code = match.pattern.code
         if targets:
-            for source in sources:
-                for target in targets:
-                    pairs.append((code, source, target))
+            for one in sources:
+                for other in targets:
+                    pairs.append((code, one, other))
                     if match.pattern.reciprocal:
-                        pairs.append((code, target, source))
+                        pairs.append((code, other, one))
                     if match.pattern.inverse:
-                        pairs.append((match.pattern.inverse, target, source))
+                        pairs.append((match.pattern.inverse, other, one))
         elif match.pattern.reciprocal and len(sources) >= 2:
             pairs.extend((code, a, b) for a in sources for b in sources if a is not b)
+        elif match.pattern.target == "optional" and code[:2] in DOMESTIC_ROOTS:
+            # A curfew, martial law or a deployment with no named target acts on the source's
+            # own country.
+            pairs.extend(
+                (code, a, Actor(a.text, a.country, "", a.name, "", "domestic")) for a in sources
+            )
         elif match.pattern.target == "optional":
-            pairs.extend((code, source, None) for source in sources)
+            pairs.extend((code, one, None) for one in sources)
         for cameo, source, target in pairs:
-            if target is not None and source.code == target.code and source.name == target.name:
+            if (
+                target is not None
+                and target.rule != "domestic"
+                and source.code == target.code
+                and source.name == target.name
+            ):
                 continue  # an actor acting on itself is a parse error, not an event
             entry = self.codebook.get(cameo)
             yield Event(
@@ -214,7 +265,9 @@ def _mention_index(tokens: Sequence[Token], mentions: Sequence[Mention]) -> dict
     return owner
 
 
-def _bind(tokens: Sequence[Token], trigger: Token, pattern: Pattern) -> tuple[tuple[Token, ...], tuple[Token, ...]] | None:
+def _bind(
+    tokens: Sequence[Token], trigger: Token, pattern: Pattern
+) -> tuple[tuple[Token, ...], tuple[Token, ...]] | None:
     """Tokens for the pattern's extra words and its prepositional target, or None."""
     anchors = [trigger]
     bound: list[Token] = []
@@ -222,12 +275,23 @@ def _bind(tokens: Sequence[Token], trigger: Token, pattern: Pattern) -> tuple[tu
         found = None
         for anchor in reversed(anchors):
             found = next(
-                (t for t in children(tokens, anchor.i) if t.lemma == word and t.dep not in LIGHT_SKIP_DEPS),
+                (
+                    t
+                    for t in children(tokens, anchor.i)
+                    if t.lemma == word and t.dep not in LIGHT_SKIP_DEPS
+                ),
                 None,
             )
             if found is None:
                 # "called off", "stepped up": particles and prepositions
-                found = next((t for t in children(tokens, anchor.i) if t.text.lower() == word and t.dep in {"prt", "prep", "advmod"}), None)
+                found = next(
+                    (
+                        t
+                        for t in children(tokens, anchor.i)
+                        if t.text.lower() == word and t.dep in {"prt", "prep", "advmod"}
+                    ),
+                    None,
+                )
             if found is not None:
                 break
         if found is None:
@@ -236,9 +300,15 @@ def _bind(tokens: Sequence[Token], trigger: Token, pattern: Pattern) -> tuple[tu
         anchors.append(found)
     targets: tuple[Token, ...] = ()
     if pattern.prep:
-        for anchor in anchors + [t for a in anchors for t in children(tokens, a.i) if t.dep in OBJECT_DEPS]:
+        for anchor in anchors + [
+            t for a in anchors for t in children(tokens, a.i) if t.dep in OBJECT_DEPS
+        ]:
             prep = next(
-                (t for t in children(tokens, anchor.i) if t.dep in {"prep", "agent", "dative"} and t.text.lower() == pattern.prep),
+                (
+                    t
+                    for t in children(tokens, anchor.i)
+                    if t.dep in {"prep", "agent", "dative"} and t.text.lower() == pattern.prep
+                ),
                 None,
             )
             if prep is not None:
@@ -291,16 +361,46 @@ def _source_tokens(tokens: Sequence[Token], verb: Token, passive: bool) -> list[
         return objects or _source_tokens(tokens, head, _is_passive(tokens, head))
     if verb.dep in {"relcl", "acl"} and head.i != verb.i:
         return [head]
-    if verb.dep == "advcl" and verb.tag == "VBG" and head.i != verb.i:
+    if (
+        verb.dep == "advcl"
+        and head.i != verb.i
+        and (
+            verb.tag == "VBG"
+            or any(k.dep == "aux" and k.text.lower() == "to" for k in children(tokens, verb.i))
+        )
+    ):
         return _source_tokens(tokens, head, _is_passive(tokens, head))
     return []
+
+
+# Prepositions whose object is the target when the direct object names no actor:
+# "struck bombers at Russian air bases", "demanded that Yoon lift martial law".
+FALLBACK_TARGET_PREPS = frozenset(
+    {"at", "against", "on", "near", "into", "toward", "towards", "in", "to", "with"}
+)
+
+
+def _fallback_target_tokens(
+    tokens: Sequence[Token], verb: Token, direct: Sequence[Token]
+) -> list[Token]:
+    found: list[Token] = []
+    for anchor in [verb, *direct]:
+        for prep in children(tokens, anchor.i):
+            if prep.dep == "prep" and prep.text.lower() in FALLBACK_TARGET_PREPS:
+                found.extend(t for t in children(tokens, prep.i) if t.dep == "pobj")
+    for clause in children(tokens, verb.i):
+        if clause.dep == "ccomp":
+            found.extend(t for t in children(tokens, clause.i) if t.dep in {"nsubj", "nsubjpass"})
+    return found
 
 
 def _nominal_target_tokens(tokens: Sequence[Token], noun: Token) -> list[Token]:
     return [t for t in children(tokens, noun.i) if t.dep in {"poss", "compound", "amod"}]
 
 
-def _actors(tokens: Sequence[Token], heads: Sequence[Token], owner: dict[int, Mention]) -> list[Actor]:
+def _actors(
+    tokens: Sequence[Token], heads: Sequence[Token], owner: dict[int, Mention]
+) -> list[Actor]:
     """Actors named by argument heads, expanded over coordination and group references."""
     found: list[Mention] = []
 
@@ -328,9 +428,33 @@ def _actors(tokens: Sequence[Token], heads: Sequence[Token], owner: dict[int, Me
     actors: list[Actor] = []
     for mention in found:
         for actor in mention.members or (mention.actor,):
-            if actor.country and actor not in actors:
+            if actor not in actors:
                 actors.append(actor)
     return actors
+
+
+def _with_country(actors: list[Actor], country: str) -> list[Actor]:
+    """Give role-only actors ("protesters") the country the context supplies, or drop them."""
+    out: list[Actor] = []
+    for actor in actors:
+        if not actor.country:
+            if not country:
+                continue
+            actor = replace(actor, country=country, rule=actor.rule)
+        if actor not in out:
+            out.append(actor)
+    return out
+
+
+def _context_country(place: Place | None, mentions: Sequence[Mention]) -> str:
+    """The country of a role-only actor: the event's place, else the sentence's first country."""
+    if place is not None and place.country:
+        return place.country
+    for mention in mentions:
+        country = mention.actor.country
+        if country and not country.startswith(("IGO:", "NGO:")):
+            return country
+    return ""
 
 
 def _governed_by_trigger(tokens: Sequence[Token], verb: Token, triggers: set[int]) -> bool:
@@ -348,7 +472,10 @@ def _place(tokens: Sequence[Token], match: Match, owner: dict[int, Mention]) -> 
                 continue
             for obj in children(tokens, prep.i):
                 mention = owner.get(obj.i)
-                if mention is not None and mention.actor.rule in {"capital as metonym", "country name"}:
+                if mention is not None and mention.actor.rule in {
+                    "capital as metonym",
+                    "country name",
+                }:
                     return Place(mention.text, mention.actor.country)
     return None
 

@@ -20,25 +20,118 @@ NEGATORS = frozenset({"not", "n't", "never", "no"})
 
 # Governing verbs (lemmas) whose complement has not happened (yet).
 FUTURE_GOVERNORS = frozenset(
-    {"plan", "intend", "schedule", "set", "due", "prepare", "expect", "aim", "decide", "agree",
-     "pledge", "promise", "vow", "commit", "resolve", "announce", "arrange", "invite"}
+    {
+        "plan",
+        "intend",
+        "schedule",
+        "set",
+        "due",
+        "prepare",
+        "expect",
+        "aim",
+        "decide",
+        "agree",
+        "pledge",
+        "promise",
+        "vow",
+        "commit",
+        "resolve",
+        "announce",
+        "arrange",
+        "invite",
+    }
 )
 HYPOTHETICAL_GOVERNORS = frozenset(
-    {"hope", "want", "wish", "seek", "try", "consider", "weigh", "mull", "hint", "propose",
-     "suggest", "offer", "threaten", "attempt", "desire", "like", "explore", "discuss",
-     "contemplate", "eye", "signal", "rumor", "rumour", "speculate", "urge", "ask", "call",
-     "press", "demand", "request", "encourage", "willing", "ready", "able", "likely", "possible"}
+    {
+        "hope",
+        "want",
+        "wish",
+        "seek",
+        "try",
+        "consider",
+        "weigh",
+        "mull",
+        "hint",
+        "propose",
+        "suggest",
+        "offer",
+        "threaten",
+        "attempt",
+        "desire",
+        "like",
+        "explore",
+        "discuss",
+        "contemplate",
+        "eye",
+        "signal",
+        "rumor",
+        "rumour",
+        "speculate",
+        "urge",
+        "ask",
+        "call",
+        "press",
+        "demand",
+        "request",
+        "encourage",
+        "willing",
+        "ready",
+        "able",
+        "likely",
+        "possible",
+    }
 )
 NEGATING_GOVERNORS = frozenset({"fail", "refuse", "decline", "deny", "avoid", "stop", "cease"})
-PRESCRIPTIVE_GOVERNORS = frozenset({"need", "have", "require", "necessary", "important", "essential"})
+PRESCRIPTIVE_GOVERNORS = frozenset(
+    {"need", "have", "require", "necessary", "important", "essential"}
+)
 # Nouns whose complement clause has not happened: "Biden's willingness to visit China".
 HYPOTHETICAL_NOUNS = frozenset(
-    {"willingness", "desire", "wish", "hope", "intention", "readiness", "possibility", "proposal",
-     "offer", "attempt", "bid", "effort", "call", "plan", "idea", "prospect", "option", "chance",
-     "ambition", "aim", "goal", "need", "demand", "request", "invitation", "threat", "opportunity"}
+    {
+        "willingness",
+        "desire",
+        "wish",
+        "hope",
+        "intention",
+        "readiness",
+        "possibility",
+        "proposal",
+        "offer",
+        "attempt",
+        "bid",
+        "effort",
+        "call",
+        "plan",
+        "idea",
+        "prospect",
+        "option",
+        "chance",
+        "ambition",
+        "aim",
+        "goal",
+        "need",
+        "demand",
+        "request",
+        "invitation",
+        "threat",
+        "opportunity",
+    }
 )
-NOMINAL_FUTURE = frozenset({"planned", "upcoming", "scheduled", "forthcoming", "proposed", "expected", "next", "future"})
-NOMINAL_HYPOTHETICAL = frozenset({"possible", "potential", "likely", "rumored", "rumoured", "mooted", "prospective", "hypothetical"})
+NOMINAL_FUTURE = frozenset(
+    {"planned", "upcoming", "scheduled", "forthcoming", "proposed", "expected", "next", "future"}
+)
+NOMINAL_HYPOTHETICAL = frozenset(
+    {
+        "possible",
+        "potential",
+        "likely",
+        "rumored",
+        "rumoured",
+        "mooted",
+        "prospective",
+        "hypothetical",
+    }
+)
 CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "once"})
 CLAUSE_DEPS = frozenset({"xcomp", "ccomp", "advcl", "conj", "relcl", "acl", "pcomp", "csubj"})
 # Complement-taking deps through which a governor's meaning passes down to its complement.
@@ -141,7 +234,8 @@ def _under_condition(tokens: Sequence[Token], verb: Token) -> bool:
     current = verb
     for _ in range(6):
         if any(
-            k.dep == "mark" and k.text.lower() in CONDITIONAL_MARKS for k in children(tokens, current.i)
+            k.dep == "mark" and k.text.lower() in CONDITIONAL_MARKS
+            for k in children(tokens, current.i)
         ):
             return True
         if current.head == current.i or current.dep not in CLAUSE_DEPS | GOVERNED_DEPS:

@@ -14,9 +14,66 @@ from detente.models import Article, Sentence
 
 # Abbreviations that end with a period but rarely end a sentence in news text.
 ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof gen lt col maj capt cmdr adm sgt sen rep gov pres st mt ft no nos
-    vol inc ltd co corp jr sr vs etc e.g i.e u.s u.k u.n e.u jan feb mar apr jun jul aug sep
-    sept oct nov dec a.m p.m approx dept est fig rev hon amb""".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "capt",
+        "cmdr",
+        "adm",
+        "sgt",
+        "sen",
+        "rep",
+        "gov",
+        "pres",
+        "st",
+        "mt",
+        "ft",
+        "no",
+        "nos",
+        "vol",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "jr",
+        "sr",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "u.s",
+        "u.k",
+        "u.n",
+        "e.u",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "a.m",
+        "p.m",
+        "approx",
+        "dept",
+        "est",
+        "fig",
+        "rev",
+        "hon",
+        "amb",
+    ]
 )
 
 _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)")
@@ -45,7 +102,9 @@ def split_spans(text: str) -> list[tuple[int, int]]:
         begin = 0
         for end_match in _END.finditer(chunk):
             stop = end_match.end()
-            if chunk[end_match.start()] == "." and _ends_with_abbreviation(chunk, end_match.start()):
+            if chunk[end_match.start()] == "." and _ends_with_abbreviation(
+                chunk, end_match.start()
+            ):
                 continue
             if stop < len(chunk) and not _NEXT_START.match(chunk, stop):
                 continue  # "... 3.5 percent" or a lowercase continuation

@@ -29,7 +29,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-stdout = Console(soft_wrap=True)
+stdout = Console()
+if not stdout.is_terminal:
+    # Piped or captured output: wide enough that event tables stay readable.
+    stdout = Console(width=150)
 stderr = Console(stderr=True)
 
 T = TypeVar("T")

@@ -227,7 +227,6 @@ class EventCoder:
                 target is not None
                 and target.rule != "domestic"
                 and source.code == target.code
-                and source.name == target.name
             ):
                 continue  # an actor acting on itself is a parse error, not an event
             entry = self.codebook.get(cameo)

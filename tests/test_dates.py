@@ -30,3 +30,16 @@ def test_dates_resolve(text: str, expected: tuple[dt.date, str]) -> None:
 def test_dates_without_article_date() -> None:
     assert resolve_event_date("on Saturday", None) == (None, "")
     assert resolve_event_date("on 3 May 2022", None) == (dt.date(2022, 5, 3), "day")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He will visit in May.", (dt.date(2024, 5, 1), "month")),
+        ("He will visit in January.", (dt.date(2025, 1, 1), "month")),
+        ("Talks are due on Friday.", (dt.date(2024, 2, 9), "day")),
+        ("A summit next month.", (dt.date(2024, 3, 1), "month")),
+    ],
+)
+def test_dates_forward_for_announced_events(text: str, expected: tuple[dt.date, str]) -> None:
+    assert resolve_event_date(text, REF, forward=True) == expected

@@ -72,6 +72,7 @@ COUNTRIES_FILE = "countries.yaml"
 ORGANISATIONS_FILE = "organisations.yaml"
 AGENTS_FILE = "agents.yaml"
 PEOPLE_FILE = "people.yaml"
+PEOPLE_DIR = "people"
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ALPHA3_RE = re.compile(r"[A-Z]{3}")
@@ -215,6 +216,12 @@ def _load_dir(data_dir: Path) -> KnowledgeBase:
     organisations = _load_organisations(data_dir / ORGANISATIONS_FILE, countries)
     agents = _load_agents(data_dir / AGENTS_FILE)
     people = _load_people(data_dir / PEOPLE_FILE, countries, organisations)
+    # More people, one file per region, in people/*.yaml; an id may appear only once overall.
+    for extra in sorted((data_dir / PEOPLE_DIR).glob("*.yaml")):
+        for person_id, person in _load_people(extra, countries, organisations).items():
+            if person_id in people:
+                raise DataError(f"{extra}: person id {person_id!r} is already defined elsewhere")
+            people[person_id] = person
     return KnowledgeBase(countries, organisations, agents, people)
 
 

@@ -63,7 +63,8 @@ class _ArticleMemory:
             if actor.country in self.countries:
                 self.countries.remove(actor.country)
             self.countries.append(actor.country)
-            self.country_counts[actor.country] += 1
+            if kind in COUNTRYISH or kind == "metonym":
+                self.country_counts[actor.country] += 1
         if kind == "person":
             self.last_person = actor
         elif kind in {"country", "capital", "metonym", "org"}:
@@ -332,8 +333,10 @@ class ActorFinder:
         memory.last_person = actor
 
     def _context_country(self, found: list[Mention], memory: _ArticleMemory) -> str:
+        """The country a title with an unknown name belongs to: the last country named in
+        the sentence, else the country the article names most."""
         for mention in reversed(found):
-            if mention.actor.country and not mention.actor.country.startswith(("IGO:", "NGO:")):
+            if mention.kind in COUNTRYISH and mention.actor.country:
                 return mention.actor.country
         if memory.country_counts:
             return memory.country_counts.most_common(1)[0][0]

@@ -55,13 +55,21 @@ def _safe(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _past_month(month: int, ref: dt.date) -> int:
-    """The year of the most recent ``month`` not after the reference date."""
+def _month_year(month: int, ref: dt.date, forward: bool) -> int:
+    """The year of the nearest ``month``: not after the reference date, or for an announced
+    event ("will visit in May") not before it."""
+    if forward:
+        return ref.year if month >= ref.month else ref.year + 1
     return ref.year if month <= ref.month else ref.year - 1
 
 
-def resolve_event_date(text: str, ref: dt.date | None) -> tuple[dt.date | None, str]:
-    """Return (date, precision) with precision day, month, year or "" (article date used)."""
+def resolve_event_date(
+    text: str, ref: dt.date | None, *, forward: bool = False
+) -> tuple[dt.date | None, str]:
+    """Return (date, precision) with precision day, month, week, year or "" (article date used).
+
+    ``forward`` reads bare months and weekdays as the next ones (events not yet happened).
+    """
     if m := _ISO.search(text):
         found = _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if found:
@@ -81,7 +89,7 @@ def resolve_event_date(text: str, ref: dt.date | None) -> tuple[dt.date | None, 
     lower = text.lower()
     if m := _MONTH_DAY.search(text):
         month = MONTHS[m.group(1).lower()]
-        found = _safe(_past_month(month, ref), month, int(m.group(2)))
+        found = _safe(_month_year(month, ref, forward), month, int(m.group(2)))
         if found:
             return found, "day"
     if "yesterday" in lower:
@@ -93,13 +101,20 @@ def resolve_event_date(text: str, ref: dt.date | None) -> tuple[dt.date | None, 
         return first.replace(day=1), "month"
     if "last week" in lower:
         return ref - dt.timedelta(days=7), "week"
+    if "next week" in lower:
+        return ref + dt.timedelta(days=7), "week"
+    if "next month" in lower:
+        return (ref.replace(day=28) + dt.timedelta(days=4)).replace(day=1), "month"
+    if "next year" in lower:
+        return dt.date(ref.year + 1, 1, 1), "year"
     if m := _WEEKDAY.search(text):
         target = WEEKDAYS.index(m.group(1).lower())
-        back = (ref.weekday() - target) % 7
-        return ref - dt.timedelta(days=back), "day"
+        if forward:
+            return ref + dt.timedelta(days=(target - ref.weekday()) % 7), "day"
+        return ref - dt.timedelta(days=(ref.weekday() - target) % 7), "day"
     if m := _IN_MONTH.search(text):
         month = MONTHS[m.group(1).lower()]
-        return dt.date(_past_month(month, ref), month, 1), "month"
+        return dt.date(_month_year(month, ref, forward), month, 1), "month"
     if "this month" in lower:
         return ref.replace(day=1), "month"
     if "this year" in lower:

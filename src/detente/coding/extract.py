@@ -146,7 +146,7 @@ class EventCoder:
             if bound is None:
                 continue
             words, targets = bound
-            if pattern.prep and owner is not None and not _actors(tokens, targets, owner):
+            if pattern.prep and targets and owner is not None and not _actors(tokens, targets, owner):
                 # "called Erdogan on Tuesday" is not "call on": try a less specific pattern.
                 if fallback is None and kind == "verb":
                     fallback = Match(pattern, token, token, words, targets)
@@ -196,7 +196,7 @@ class EventCoder:
         if not sources:
             return
         mode = clause_mode(tokens, match.trigger, verb=match.verb)
-        date, precision = resolve_event_date(sent.text, article.date)
+        date, precision = resolve_event_date(sent.text, article.date, forward=mode != "asserted")
         attribution = _attribution(tokens, match.verb, owner)
         mention_id = hashlib.sha1(
             f"{article.id}|{sent.index}|{match.trigger.start}".encode()
@@ -222,6 +222,8 @@ class EventCoder:
             )
         elif match.pattern.target == "optional":
             pairs.extend((code, one, None) for one in sources)
+        if code in MEETING_CODES and place is not None and place.country:
+            pairs = [_located_meeting(cameo, a, b, place) for cameo, a, b in pairs]
         for cameo, source, target in pairs:
             if (
                 target is not None
@@ -253,6 +255,23 @@ class EventCoder:
                 coder=CODER,
                 mention_id=mention_id,
             )
+
+
+# Talks and meetings whose place is known become visits (042 visitor -> host, 043 host ->
+# visitor) or a meeting at a third location (044), as the gold conventions prefer.
+MEETING_CODES = frozenset({"040", "046"})
+
+
+def _located_meeting(
+    cameo: str, source: Actor, target: Actor | None, place: Place
+) -> tuple[str, Actor, Actor | None]:
+    if target is None:
+        return cameo, source, target
+    if target.country == place.country:
+        return "042", source, target
+    if source.country == place.country:
+        return "043", source, target
+    return "044", source, target
 
 
 def _mention_index(tokens: Sequence[Token], mentions: Sequence[Mention]) -> dict[int, Mention]:
@@ -297,23 +316,15 @@ def _bind(
             return None
         bound.append(found)
         anchors.append(found)
-    targets: tuple[Token, ...] = ()
+    targets: list[Token] = []
     if pattern.prep:
-        for anchor in anchors + [
-            t for a in anchors for t in children(tokens, a.i) if t.dep in OBJECT_DEPS
-        ]:
-            prep = next(
-                (
-                    t
-                    for t in children(tokens, anchor.i)
-                    if t.dep in {"prep", "agent", "dative"} and t.text.lower() == pattern.prep
-                ),
-                None,
-            )
-            if prep is not None:
-                targets = tuple(t for t in children(tokens, prep.i) if t.dep in {"pobj", "pcomp"})
-                break
-    return tuple(bound), targets
+        # The most specific word first: "imposed sanctions on Iran on Monday" -> Iran.
+        objects = [t for a in anchors for t in children(tokens, a.i) if t.dep in OBJECT_DEPS]
+        for anchor in [*reversed(anchors), *objects]:
+            for prep in children(tokens, anchor.i):
+                if prep.dep in {"prep", "agent", "dative"} and prep.text.lower() == pattern.prep:
+                    targets.extend(t for t in children(tokens, prep.i) if t.dep in {"pobj", "pcomp"})
+    return tuple(bound), tuple(targets)
 
 
 def _light_verb(tokens: Sequence[Token], noun: Token) -> Token | None:
@@ -355,9 +366,11 @@ def _source_tokens(tokens: Sequence[Token], verb: Token, passive: bool) -> list[
     if verb.dep == "conj" and head.i != verb.i:
         return _source_tokens(tokens, head, _is_passive(tokens, head))
     if verb.dep == "xcomp" and head.i != verb.i:
-        # Object control ("invited the prime minister to visit") before subject control.
+        # Object control ("invited the prime minister to visit") before subject control, and
+        # raising over a passive ("Japan is expected to host").
         objects = [t for t in children(tokens, head.i) if t.dep in {"dobj", "obj"}]
-        return objects or _source_tokens(tokens, head, _is_passive(tokens, head))
+        raised = [t for t in children(tokens, head.i) if t.dep == "nsubjpass"]
+        return objects or raised or _source_tokens(tokens, head, _is_passive(tokens, head))
     if verb.dep in {"relcl", "acl"} and head.i != verb.i:
         return [head]
     if (

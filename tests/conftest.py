@@ -1,0 +1,79 @@
+"""Shared fixtures: a CLI runner, the Typer app, a scratch database path, a JSONL writer and
+the path of ../shared (skipped when a bare clone has no such folder).
+
+About the runner: Typer 0.29 / Click 8.2+ removed ``mix_stderr``.  A result always keeps the
+two streams apart: ``result.stdout`` is standard output only, ``result.stderr`` standard error
+only, and ``result.output`` is both interleaved as a terminal would show them.  Tests read
+``stdout`` for machine output and ``stderr`` for messages.
+
+Rich wraps what it prints to stderr at the console width (80 columns when it cannot tell), which
+would split long messages and file paths over lines; the runner sets ``COLUMNS`` wide so the
+messages tests look for stay on one line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+WriteJsonl = Callable[[Path, Iterable[dict[str, Any] | str]], Path]
+
+SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
+    """A CliRunner isolated from the caller's settings: no DETENTE_* variables, no
+    ``detente.toml`` of the working folder (the test runs in its own tmp folder)."""
+    for key in list(os.environ):
+        if key.startswith("DETENTE_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+    return CliRunner(env={"COLUMNS": "1000"})
+
+
+@pytest.fixture
+def cli_app() -> typer.Typer:
+    """The ``detente`` Typer app with every command registered."""
+    from detente.cli import code, demo, events, ingest  # noqa: F401  (registers the commands)
+    from detente.cli.app import app
+
+    return app
+
+
+@pytest.fixture
+def tmp_db(tmp_path: Path) -> Path:
+    """A path for a DuckDB file that does not exist yet."""
+    return tmp_path / "db" / "test.duckdb"
+
+
+def _write_jsonl(path: Path, records: Iterable[dict[str, Any] | str]) -> Path:
+    """Write one JSON object per line; a ``str`` item is written verbatim (a broken line)."""
+    lines = [r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in records]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def write_jsonl() -> WriteJsonl:
+    """``write_jsonl(path, records) -> path``."""
+    return _write_jsonl
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """``../shared`` next to the repository; tests that need it skip in a bare clone."""
+    if not SHARED_DIR.is_dir():
+        pytest.skip(
+            f"../shared is not present (a bare clone): {SHARED_DIR} holds the design notes, "
+            "seeds and evaluation data these tests read"
+        )
+    return SHARED_DIR

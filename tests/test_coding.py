@@ -45,10 +45,19 @@ CASES: list[tuple[str, list[Tuple]]] = [
         [("KHM", "THA", "044", "asserted"), ("THA", "KHM", "044", "asserted")],
     ),
     ("Canada accused India of meddling in its elections.", [("CAN", "IND", "112", "asserted")]),
-    ("Norway's foreign minister praised Qatar for its mediation.", [("NOR", "QAT", "051", "asserted")]),
+    (
+        "Norway's foreign minister praised Qatar for its mediation.",
+        [("NOR", "QAT", "051", "asserted")],
+    ),
     ("A possible visit by the Turkish president to Greece was discussed.", []),
-    ("Germany urged Russia to release the detained journalist.", [("DEU", "RUS", "0253", "asserted")]),
-    ("Ukrainian drones struck an oil refinery in Russia on Sunday.", [("UKR", "RUS", "190", "asserted")]),
+    (
+        "Germany urged Russia to release the detained journalist.",
+        [("DEU", "RUS", "0253", "asserted")],
+    ),
+    (
+        "Ukrainian drones struck an oil refinery in Russia on Sunday.",
+        [("UKR", "RUS", "190", "asserted")],
+    ),
     (
         "Japan is expected to host the South Korean president in May.",
         [("JPN", "KOR", "043", "future"), ("KOR", "JPN", "042", "future")],
@@ -60,7 +69,9 @@ CASES: list[tuple[str, list[Tuple]]] = [
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_coding_sentence(text: str, expected: list[Tuple]) -> None:
     events = code_text(text, date="2024-03-04")
-    got = sorted((e.source.country, e.target.country if e.target else None, e.cameo, e.mode) for e in events)
+    got = sorted(
+        (e.source.country, e.target.country if e.target else None, e.cameo, e.mode) for e in events
+    )
     assert got == sorted(expected)
 
 
@@ -69,8 +80,16 @@ def test_coding_event_fields_and_offsets() -> None:
     (event,) = code_text(text, date="2024-03-06", id="doc-7")
     assert (event.article_id, event.sentence_index, event.trigger) == ("doc-7", 1, "imposed")
     assert text[event.trigger_start : event.trigger_end] == "imposed"
-    assert (event.cameo_root, event.plover, event.quad_class, event.goldstein) == ("16", "SANCTION", 4, -8.0)
-    assert (event.date.isoformat() if event.date else None, event.date_precision) == ("2024-03-04", "day")
+    assert (event.cameo_root, event.plover, event.quad_class, event.goldstein) == (
+        "16",
+        "SANCTION",
+        4,
+        -8.0,
+    )
+    assert (event.date.isoformat() if event.date else None, event.date_precision) == (
+        "2024-03-04",
+        "day",
+    )
     assert event.source.to_dict()["code"] == "AUS"
     assert event.coder == "rules.v1"
     assert event.to_dict()["doc_id"] == "doc-7"
@@ -79,7 +98,9 @@ def test_coding_event_fields_and_offsets() -> None:
 def test_coding_location_and_attribution() -> None:
     text = "According to Ghanaian officials, Nigeria signed a defence pact with Ghana in Accra."
     events = code_text(text, date="2024-03-04")
-    assert {(e.location.name, e.location.country) if e.location else None for e in events} == {("Accra", "GHA")}
+    assert {(e.location.name, e.location.country) if e.location else None for e in events} == {
+        ("Accra", "GHA")
+    }
     assert {e.attribution for e in events} == {"according to Ghanaian officials"}
 
 

@@ -35,13 +35,24 @@ def test_mentions_tokenizer_keeps_abbreviations_and_splits_possessives() -> None
         (
             "The Kremlin rebuked the White House.",
             "2024-02-05",
-            [("The Kremlin", "RUS", "GOV", "Russia"), ("the White House", "USA", "GOV", "United States")],
+            [
+                ("The Kremlin", "RUS", "GOV", "Russia"),
+                ("the White House", "USA", "GOV", "United States"),
+            ],
         ),
         ("Beijing protested.", "2024-02-05", [("Beijing", "CHN", "GOV", "China")]),
         ("Israeli troops advanced.", "2024-02-05", [("Israeli troops", "ISR", "MIL", "troops")]),
-        ("Kishida visited Seoul.", "2015-06-01", [("Kishida", "JPN", "GOV", "Fumio Kishida"), ("Seoul", "KOR", "GOV", "South Korea")]),
+        (
+            "Kishida visited Seoul.",
+            "2015-06-01",
+            [("Kishida", "JPN", "GOV", "Fumio Kishida"), ("Seoul", "KOR", "GOV", "South Korea")],
+        ),
         ("Biden spoke.", "2019-06-01", [("Biden", "USA", "", "Joe Biden")]),
-        ("NATO met.", "2024-02-05", [("NATO", "IGO:NATO", "", "North Atlantic Treaty Organization")]),
+        (
+            "NATO met.",
+            "2024-02-05",
+            [("NATO", "IGO:NATO", "", "North Atlantic Treaty Organization")],
+        ),
         ("Japanese seafood sold well.", "2024-02-05", [("Japanese", "JPN", "", "Japan")]),
     ],
 )
@@ -55,8 +66,13 @@ def test_mentions_article_memory_and_references() -> None:
         "He was greeted by Deputy Foreign Minister Masahiro Takamura. "
         "Chinh thanked Takamura. The two sides agreed. The Vietnamese side said so."
     )
-    article = ActorFinder()(SentenceSplitter()(Article(id="t", text=text, date=dt.date(2023, 12, 17))))
-    got = [(m.text, m.actor.country, m.actor.sector, m.kind, tuple(a.country for a in m.members)) for m in article.mentions]
+    article = ActorFinder()(
+        SentenceSplitter()(Article(id="t", text=text, date=dt.date(2023, 12, 17)))
+    )
+    got = [
+        (m.text, m.actor.country, m.actor.sector, m.kind, tuple(a.country for a in m.members))
+        for m in article.mentions
+    ]
     assert got == [
         ("Vietnamese Prime Minister Pham Minh Chinh", "VNM", "GOV", "person", ()),
         ("Japan", "JPN", "", "country", ()),

@@ -6,7 +6,7 @@
 The public API is what ``__all__`` lists; everything else may change between versions.
 """
 
-import logging
+import logging as _logging
 
 from detente import errors, models
 from detente.coder import build_pipeline, code_articles, code_text
@@ -35,4 +35,4 @@ __all__ = [
 ]
 __version__ = "0.1.0"
 
-logging.getLogger(__name__).addHandler(logging.NullHandler())
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())

@@ -7,6 +7,7 @@ the ``detente.stages`` group); settings pick which coder runs.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 from collections.abc import Iterable, Iterator
 
 from detente.actors.mentions import ActorFinder
@@ -68,8 +69,21 @@ def code_articles(
     settings: Settings | None = None,
     on_error: ErrorHandler = log_and_skip,
 ) -> Iterator[Article]:
-    """Code a stream of articles; an article a stage fails on is reported and skipped."""
-    return build_pipeline(settings, on_error=on_error).pipe(articles)
+    """Code a stream of articles, in order; an article a stage fails on is reported and skipped.
+
+    With ``settings.n_process > 1`` the articles are coded by that many worker processes
+    (the pipeline and ``on_error`` must then be picklable, as the built-in ones are).
+    """
+    settings = settings or load_settings()
+    pipeline = build_pipeline(settings, on_error=on_error)
+    if settings.n_process <= 1:
+        yield from pipeline.pipe(articles)
+        return
+    context = multiprocessing.get_context("spawn")  # fork would copy a loaded model's threads
+    with context.Pool(settings.n_process) as pool:
+        for done in pool.imap(pipeline.run_one, articles, chunksize=settings.batch_size):
+            if done is not None:
+                yield done
 
 
 def code_text(

@@ -34,6 +34,9 @@ if not stdout.is_terminal:
     # Piped or captured output: wide enough that event tables stay readable.
     stdout = Console(width=150)
 stderr = Console(stderr=True)
+if not stderr.is_terminal:
+    # Logs and CI output: keep each message on one line.
+    stderr = Console(stderr=True, width=1000)
 
 T = TypeVar("T")
 

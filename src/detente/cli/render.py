@@ -12,7 +12,7 @@ from rich.table import Table
 from detente.coding.codebook import load_codebook
 from detente.models import Actor, Event
 from detente.store import DyadSummary
-from detente.store.queries import event_to_row
+from detente.store.queries import EVENT_COLUMNS, event_to_row
 
 QUAD_STYLE = {1: "green", 2: "bright_green", 3: "yellow", 4: "red"}
 
@@ -82,13 +82,12 @@ def write_jsonl(events: Iterable[Event], out: TextIO) -> int:
 
 
 def write_csv(events: Iterable[Event], out: TextIO) -> int:
-    writer: csv.DictWriter[str] | None = None
+    """Flat rows with the columns of the events table; the header even when there are none."""
+    writer = csv.DictWriter(out, fieldnames=list(EVENT_COLUMNS))
+    writer.writeheader()
     count = 0
     for event in events:
         row = event_to_row(event)
-        if writer is None:
-            writer = csv.DictWriter(out, fieldnames=list(row))
-            writer.writeheader()
         writer.writerow({k: "" if v is None else v for k, v in row.items()})
         count += 1
     return count

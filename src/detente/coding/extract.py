@@ -146,7 +146,12 @@ class EventCoder:
             if bound is None:
                 continue
             words, targets = bound
-            if pattern.prep and targets and owner is not None and not _actors(tokens, targets, owner):
+            if (
+                pattern.prep
+                and targets
+                and owner is not None
+                and not _actors(tokens, targets, owner)
+            ):
                 # "called Erdogan on Tuesday" is not "call on": try a less specific pattern.
                 if fallback is None and kind == "verb":
                     fallback = Match(pattern, token, token, words, targets)
@@ -174,25 +179,33 @@ class EventCoder:
             sources = _actors(tokens, match.between, owner)
         else:
             sources = _actors(tokens, _source_tokens(tokens, match.verb, passive), owner)
+        targets: list[Actor] = []
         if match.between:
-            targets = []
-        elif match.pattern.prep:
+            pass
+        elif match.pattern.prep and match.target_tokens:
             targets = _actors(tokens, match.target_tokens, owner)
-        elif match.pattern.kind == "verb":
-            direct = [t for t in children(tokens, match.verb.i) if t.dep in OBJECT_DEPS]
-            if passive:
-                direct = [t for t in children(tokens, match.verb.i) if t.dep == "nsubjpass"]
-            targets = _actors(tokens, direct, owner)
-            if not targets:
-                targets = _actors(
-                    tokens, _fallback_target_tokens(tokens, match.verb, direct), owner
-                )
-        else:
+        elif match.pattern.kind == "noun":
             targets = _actors(tokens, _nominal_target_tokens(tokens, match.trigger), owner)
+        if not targets and not match.between and match.pattern.kind == "verb":
+            # The direct object (the passive subject), then prepositional and clausal fallbacks:
+            # "banned the import of Japanese seafood", "struck bombers at Russian bases".
+            dep = "nsubjpass" if passive else None
+            direct = [
+                t
+                for t in children(tokens, match.verb.i)
+                if (t.dep == dep if dep else t.dep in OBJECT_DEPS)
+            ]
+            targets = _actors(tokens, direct, owner)
+            shared = match.pattern.reciprocal and len(sources) >= 2  # "A and B signed a deal"
+            if not targets and not shared:
+                conflict = match.pattern.code[:2] >= "14"
+                fallback = _fallback_target_tokens(tokens, match.verb, direct, conflict=conflict)
+                targets = _actors(tokens, fallback, owner)
         place = _place(tokens, match, owner)
         context = _context_country(place, list(owner.values()))
+        origin = _origin_country(tokens, match, owner)
         sources = _with_country(sources, context)
-        targets = _with_country(targets, context)
+        targets = _with_country(targets, origin or context)
         if not sources:
             return
         mode = clause_mode(tokens, match.trigger, verb=match.verb)
@@ -225,11 +238,7 @@ class EventCoder:
         if code in MEETING_CODES and place is not None and place.country:
             pairs = [_located_meeting(cameo, a, b, place) for cameo, a, b in pairs]
         for cameo, source, target in pairs:
-            if (
-                target is not None
-                and target.rule != "domestic"
-                and source.code == target.code
-            ):
+            if target is not None and target.rule != "domestic" and source.code == target.code:
                 continue  # an actor acting on itself is a parse error, not an event
             entry = self.codebook.get(cameo)
             yield Event(
@@ -323,7 +332,9 @@ def _bind(
         for anchor in [*reversed(anchors), *objects]:
             for prep in children(tokens, anchor.i):
                 if prep.dep in {"prep", "agent", "dative"} and prep.text.lower() == pattern.prep:
-                    targets.extend(t for t in children(tokens, prep.i) if t.dep in {"pobj", "pcomp"})
+                    targets.extend(
+                        t for t in children(tokens, prep.i) if t.dep in {"pobj", "pcomp"}
+                    )
     return tuple(bound), tuple(targets)
 
 
@@ -393,12 +404,14 @@ FALLBACK_TARGET_PREPS = frozenset(
 
 
 def _fallback_target_tokens(
-    tokens: Sequence[Token], verb: Token, direct: Sequence[Token]
+    tokens: Sequence[Token], verb: Token, direct: Sequence[Token], *, conflict: bool
 ) -> list[Token]:
+    # "in" names a place, which is the target only of force ("struck refineries in Russia").
+    preps = FALLBACK_TARGET_PREPS if conflict else FALLBACK_TARGET_PREPS - {"in"}
     found: list[Token] = []
     for anchor in [verb, *direct]:
         for prep in children(tokens, anchor.i):
-            if prep.dep == "prep" and prep.text.lower() in FALLBACK_TARGET_PREPS:
+            if prep.dep == "prep" and prep.text.lower() in preps:
                 found.extend(t for t in children(tokens, prep.i) if t.dep == "pobj")
     for clause in children(tokens, verb.i):
         if clause.dep == "ccomp":
@@ -456,6 +469,20 @@ def _with_country(actors: list[Actor], country: str) -> list[Actor]:
         if actor not in out:
             out.append(actor)
     return out
+
+
+def _origin_country(tokens: Sequence[Token], match: Match, owner: dict[int, Mention]) -> str:
+    """A "from X" next to the trigger: "hosted a delegation from Sudan" -> Sudan."""
+    anchors = [match.verb, match.trigger, *match.words]
+    anchors += [t for a in anchors for t in children(tokens, a.i) if t.dep in OBJECT_DEPS]
+    for anchor in anchors:
+        for prep in children(tokens, anchor.i):
+            if prep.dep == "prep" and prep.text.lower() == "from":
+                for obj in children(tokens, prep.i):
+                    mention = owner.get(obj.i)
+                    if mention is not None and mention.actor.country:
+                        return mention.actor.country
+    return ""
 
 
 def _context_country(place: Place | None, mentions: Sequence[Mention]) -> str:

@@ -223,7 +223,9 @@ def clause_mode(tokens: Sequence[Token], trigger: Token, *, verb: Token | None =
                 return governed
         if current.dep == "acl" and head.lemma in HYPOTHETICAL_NOUNS:
             return "hypothetical"
-        if current.dep in {"relcl", "acl"}:
+        if current.dep in {"relcl", "acl", "advcl"}:
+            # An adverbial clause keeps its own mode: in "Although Japan sent a delegation,
+            # China has not lifted its ban" only the ban is negated.
             break
         current = head
     return "asserted"

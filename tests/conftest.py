@@ -42,8 +42,9 @@ def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
 @pytest.fixture
 def cli_app() -> typer.Typer:
     """The ``detente`` Typer app with every command registered."""
-    from detente.cli import code, demo, events, ingest  # noqa: F401  (registers the commands)
-    from detente.cli.app import app
+    from detente.cli.app import app, register_commands
+
+    register_commands()
 
     return app
 

@@ -44,6 +44,51 @@ PERSON_PRONOUNS = frozenset({"he", "she", "his", "her", "him"})
 THING_PRONOUNS = frozenset({"it", "its"})
 _NAME_WORD = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?$|^[A-Z]\.$")
 MAX_NAME_WORDS = 4
+OUT_OF_OFFICE = "out of office on this date"
+# Words that may stand between a country and its role: "Japan's new prime minister".
+MODIFIERS = frozenset(
+    {
+        "new",
+        "senior",
+        "top",
+        "chief",
+        "acting",
+        "interim",
+        "outgoing",
+        "incoming",
+        "current",
+        "then",
+        "local",
+        "state",
+        "federal",
+        "national",
+        "provincial",
+        "regional",
+        "ruling",
+        "visiting",
+        "two",
+        "three",
+        "several",
+        "many",
+        "some",
+        "other",
+        "its",
+        "their",
+        "leading",
+    }
+)
+
+
+def _is_plural_people(word: str) -> bool:
+    return word.endswith("s") and not word.endswith("ss") and word[:1].isupper()
+
+
+def _skip_modifiers(lower: list[str], k: int) -> int:
+    for _ in range(2):
+        if k < len(lower) and lower[k] in MODIFIERS:
+            k += 1
+    return k
+
 
 Word = tuple[str, int, int]
 
@@ -193,7 +238,17 @@ class ActorFinder:
             k = j
             if k < len(words) and lower[k] in {"'s", "’s"}:
                 k += 1
+            k = _skip_modifiers(lower, k)
             role = self._role_after(words, k)
+            if role is None and country_entry.kind in COUNTRYISH:
+                shared = self._shared_role(words, lower, k)
+                if shared is not None:  # "Hungarian and Romanian officials"
+                    actor = replace(
+                        self._entry_actor(country_entry, day),
+                        sector=shared.sector,
+                        rule="country+shared role",
+                    )
+                    return make(i, j, actor, "role"), j, "role"
             if role is not None and country_entry.kind in COUNTRYISH:
                 role_entry, role_end = role
                 name_end, person = self._name_after(words, role_end, day)
@@ -212,6 +267,9 @@ class ActorFinder:
                 if person is not None:
                     return make(k, name_end, person, "person"), name_end, "person"
             actor = self._entry_actor(entry, day)
+            if entry.kind == "demonym" and _is_plural_people(words[j - 1][0]):
+                # "Libyans protested": a plural demonym names people, not the state.
+                actor = replace(actor, sector="CVL", rule="plural demonym")
             return make(i, j, actor, entry.kind), j, entry.kind
         if entry.kind == "person":
             actor = self._entry_actor(entry, day)
@@ -220,8 +278,15 @@ class ActorFinder:
         role_entry, role_end = self._extend_role(words, i, entry, j)
         name_end, person = self._name_after(words, role_end, day)
         country = self._context_country(found, memory)
-        if person is not None:
+        of_country, of_end = self._of_country(words, lower, name_end)
+        if of_country:  # "King Hassan of Morocco", "the president of Armenia"
+            country, name_end = of_country, of_end
+        if person is not None and person.rule.endswith(OUT_OF_OFFICE):
+            actor = replace(person, sector=role_entry.sector, rule="title+person-kb out of office")
+        elif person is not None:
             actor = replace(person, rule="title+person-kb")
+        elif of_country and name_end > role_end:
+            actor = Actor("", country, role_entry.sector, role_entry.name, "", "role of country")
         elif name_end > role_end and country:
             actor = Actor(
                 "",
@@ -240,6 +305,9 @@ class ActorFinder:
                 "",
                 "title+name, country unknown",
             )
+        elif of_country:
+            actor = Actor("", country, role_entry.sector, role_entry.name, "", "role of country")
+            return make(i, name_end, actor, "role"), name_end, "role"
         else:
             # A bare role noun ("protesters", "troops"): the sector is known, the country is
             # left to the coder, which takes it from the place or the other party.
@@ -255,6 +323,24 @@ class ActorFinder:
         if name_end > role_end:
             self._remember_name(words, role_end, name_end, actor, memory)
         return make(i, name_end, actor, "person"), name_end, "person"
+
+    def _shared_role(self, words: list[Word], lower: list[str], k: int) -> Entry | None:
+        """The role after "and <country>": "Hungarian and Romanian officials" -> officials."""
+        if k >= len(words) or lower[k] not in {"and", ",", "or"}:
+            return None
+        match = self.gazetteer.match_at(words, k + 1)
+        if match is None or match[1][0].kind not in COUNTRYISH:
+            return None
+        role = self._role_after(words, _skip_modifiers(lower, k + 1 + match[0]))
+        return role[0] if role is not None else None
+
+    def _of_country(self, words: list[Word], lower: list[str], k: int) -> tuple[str, int]:
+        """ "... of Morocco" right after a role or name: (country, end word) or ("", k)."""
+        if k + 1 < len(words) and lower[k] == "of":
+            match = self.gazetteer.match_at(words, k + 1)
+            if match is not None and match[1][0].kind in {"country", "capital"}:
+                return match[1][0].key, k + 1 + match[0]
+        return "", k
 
     def _role_after(self, words: list[Word], k: int) -> tuple[Entry, int] | None:
         """A role term (possibly several: "Foreign Minister") starting at word ``k``."""
@@ -310,6 +396,14 @@ class ActorFinder:
         day: dt.date,
     ) -> Actor:
         name = " ".join(w for w, _, _ in words[start:end])
+        if person is not None and person.rule.endswith(OUT_OF_OFFICE):
+            # The text's title says what the KB's dates do not: trust the text.
+            return replace(
+                person,
+                country=country or person.country,
+                sector=role.sector,
+                rule="country+title, person-kb out of office",
+            )
         if person is not None:
             return replace(
                 person, country=country or person.country, rule="country+title+person-kb"
@@ -361,9 +455,7 @@ class ActorFinder:
                 )
             last = max(person.roles, key=lambda r: r.start) if person.roles else None
             country = last.country if last else ""
-            return Actor(
-                "", country, "", person.name, entry.key, "person-kb, out of office on this date"
-            )
+            return Actor("", country, "", person.name, entry.key, "person-kb, " + OUT_OF_OFFICE)
         kb_id = f"{entry.kind}:{entry.key}" if entry.kind != "org" else entry.key
         rule = {
             "country": "country name",

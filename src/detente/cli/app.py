@@ -93,10 +93,13 @@ def run(command: Callable[[], T]) -> T:
         raise typer.Exit(2) from None
 
 
-def main() -> None:
-    # Importing the command modules registers them on ``app``.
-    from detente.cli import code, demo, events, ingest  # noqa: F401
+def register_commands() -> None:
+    """Import the command modules; importing one registers its commands on ``app``."""
+    from detente.cli import actors, code, demo, events, ingest  # noqa: F401
 
+
+def main() -> None:
+    register_commands()
     app(prog_name="detente")
 
 

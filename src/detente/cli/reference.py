@@ -9,7 +9,7 @@ from typing import Any
 
 import typer.main
 
-from detente.cli.app import app
+from detente.cli.app import app, register_commands
 
 
 def _row(param: Any) -> str:
@@ -28,7 +28,7 @@ def _row(param: Any) -> str:
 
 
 def render_reference() -> str:
-    from detente.cli import code, demo, events, ingest  # noqa: F401  (registers commands)
+    register_commands()
 
     group: Any = typer.main.get_command(app)
     lines = [

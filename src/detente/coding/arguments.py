@@ -1,0 +1,348 @@
+"""Finding the arguments of a trigger in a dependency parse: who acts, on whom, where.
+
+Pure functions over ``Token`` records: the source (subject, passive agent, or the subject a
+coordinated, controlled or relative clause inherits), the target (direct object, the object of
+a pattern's preposition, fallbacks), the actor mentions those tokens name, and the place,
+origin and attribution of an event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from detente.coding.lexicon import Pattern
+from detente.coding.mode import children
+from detente.models import Actor, Mention, Place, Token
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+OBJECT_DEPS = frozenset({"dobj", "obj", "dative", "attr", "oprd"})
+# Dependents through which an argument's actor can be found: "Japanese seafood",
+# "China's ban", "imports of Japanese seafood", "Foreign Minister Wang Yi".
+NOMINAL_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos", "npadvmod", "nummod"})
+REPORTING_VERBS = frozenset(
+    {"say", "report", "tell", "state", "claim", "add", "write", "quote", "cite"}
+)
+# Dependents that can never be a pattern's extra word ("launched ... and struck" is two events).
+LIGHT_SKIP_DEPS = frozenset(
+    {
+        "nsubj",
+        "nsubjpass",
+        "csubj",
+        "punct",
+        "cc",
+        "det",
+        "conj",
+        "advcl",
+        "relcl",
+        "appos",
+        "parataxis",
+    }
+)
+ASPECTUAL = frozenset({"continue", "begin", "start", "keep", "go"})
+
+
+def mention_index(tokens: Sequence[Token], mentions: Sequence[Mention]) -> dict[int, Mention]:
+    owner: dict[int, Mention] = {}
+    for mention in mentions:
+        for tok in tokens:
+            if mention.start <= tok.start < mention.end:
+                owner[tok.i] = mention
+    return owner
+
+
+def bind(
+    tokens: Sequence[Token], trigger: Token, pattern: Pattern
+) -> tuple[tuple[Token, ...], tuple[Token, ...]] | None:
+    """Tokens for the pattern's extra words and its prepositional target, or None."""
+    anchors = [trigger]
+    bound: list[Token] = []
+    for word in pattern.words:
+        found = None
+        for anchor in reversed(anchors):
+            found = next(
+                (
+                    t
+                    for t in children(tokens, anchor.i)
+                    if t.lemma == word and t.dep not in LIGHT_SKIP_DEPS
+                ),
+                None,
+            )
+            if found is None:
+                # "called off", "stepped up": particles and prepositions
+                found = next(
+                    (
+                        t
+                        for t in children(tokens, anchor.i)
+                        if t.text.lower() == word and t.dep in {"prt", "prep", "advmod"}
+                    ),
+                    None,
+                )
+            if found is not None:
+                break
+        if found is None:
+            return None
+        bound.append(found)
+        anchors.append(found)
+    targets: list[Token] = []
+    if pattern.prep:
+        # The most specific word first: "imposed sanctions on Iran on Monday" -> Iran.
+        objects = [t for a in anchors for t in children(tokens, a.i) if t.dep in OBJECT_DEPS]
+        for anchor in [*reversed(anchors), *objects]:
+            for prep in children(tokens, anchor.i):
+                if prep.dep in {"prep", "agent", "dative"} and prep.text.lower() == pattern.prep:
+                    targets.extend(
+                        t for t in children(tokens, prep.i) if t.dep in {"pobj", "pcomp"}
+                    )
+    return tuple(bound), tuple(targets)
+
+
+def light_verb(tokens: Sequence[Token], noun: Token) -> Token | None:
+    """The clause verb a nominal trigger is the object of ("imposed a ban", "launched strikes")."""
+    current = noun
+    for _ in range(3):
+        if current.dep in {"dobj", "attr", "oprd", "nsubjpass"}:
+            head = tokens[current.head]
+            return head if head.pos in {"VERB", "AUX"} else None
+        if current.dep == "conj":
+            current = tokens[current.head]
+            continue
+        return None
+    return None
+
+
+def between(tokens: Sequence[Token], noun: Token) -> tuple[Token, ...]:
+    for prep in children(tokens, noun.i):
+        if prep.dep == "prep" and prep.text.lower() == "between":
+            objs = tuple(t for t in children(tokens, prep.i) if t.dep == "pobj")
+            if objs and any(k.dep == "conj" for k in children(tokens, objs[0].i)):
+                return objs
+    return ()
+
+
+def is_passive(tokens: Sequence[Token], verb: Token) -> bool:
+    return any(t.dep in {"nsubjpass", "auxpass"} for t in children(tokens, verb.i))
+
+
+def source_tokens(tokens: Sequence[Token], verb: Token, passive: bool) -> list[Token]:
+    kids = children(tokens, verb.i)
+    if passive:
+        agents = [t for t in kids if t.dep == "agent"]
+        return [p for a in agents for p in children(tokens, a.i) if p.dep == "pobj"]
+    subjects = [t for t in kids if t.dep in {"nsubj", "csubj"}]
+    if subjects:
+        return subjects
+    head = tokens[verb.head]
+    if verb.dep == "conj" and head.i != verb.i:
+        return source_tokens(tokens, head, is_passive(tokens, head))
+    if verb.dep == "xcomp" and head.i != verb.i:
+        # Object control ("invited the prime minister to visit") before subject control, and
+        # raising over a passive ("Japan is expected to host").
+        objects = [t for t in children(tokens, head.i) if t.dep in {"dobj", "obj"}]
+        raised = [t for t in children(tokens, head.i) if t.dep == "nsubjpass"]
+        return objects or raised or source_tokens(tokens, head, is_passive(tokens, head))
+    if verb.dep in {"relcl", "acl"} and head.i != verb.i:
+        return [head]
+    if (
+        verb.dep == "advcl"
+        and head.i != verb.i
+        and (
+            verb.tag == "VBG"
+            or any(k.dep == "aux" and k.text.lower() == "to" for k in children(tokens, verb.i))
+        )
+    ):
+        return source_tokens(tokens, head, is_passive(tokens, head))
+    return []
+
+
+# Prepositions whose object is the target when the direct object names no actor:
+# "struck bombers at Russian air bases", "demanded that Yoon lift martial law".
+FALLBACK_TARGET_PREPS = frozenset(
+    {"at", "against", "on", "near", "into", "toward", "towards", "in", "to", "with"}
+)
+
+
+def fallback_target_tokens(
+    tokens: Sequence[Token], verb: Token, direct: Sequence[Token], *, conflict: bool
+) -> list[Token]:
+    # "in" names a place, which is the target only of force ("struck refineries in Russia").
+    preps = FALLBACK_TARGET_PREPS if conflict else FALLBACK_TARGET_PREPS - {"in"}
+    found: list[Token] = []
+    for anchor in [verb, *direct]:
+        for prep in children(tokens, anchor.i):
+            if prep.dep == "prep" and prep.text.lower() in preps:
+                found.extend(t for t in children(tokens, prep.i) if t.dep == "pobj")
+    for clause in children(tokens, verb.i):
+        if clause.dep == "ccomp":
+            found.extend(t for t in children(tokens, clause.i) if t.dep in {"nsubj", "nsubjpass"})
+    return found
+
+
+def nominal_target_tokens(tokens: Sequence[Token], noun: Token) -> list[Token]:
+    return [t for t in children(tokens, noun.i) if t.dep in {"poss", "compound", "amod"}]
+
+
+def actors(
+    tokens: Sequence[Token], heads: Sequence[Token], owner: dict[int, Mention]
+) -> list[Actor]:
+    """Actors named by argument heads, expanded over coordination and group references."""
+    found: list[Mention] = []
+
+    def visit(tok: Token, depth: int) -> None:
+        if depth > 6:
+            return
+        mention = owner.get(tok.i)
+        if mention is not None:
+            if mention not in found:
+                found.append(mention)
+        else:
+            for kid in children(tokens, tok.i):
+                if kid.dep in NOMINAL_DEPS:
+                    visit(kid, depth + 1)
+                elif kid.dep == "prep" and kid.text.lower() == "of":
+                    for obj in children(tokens, kid.i):
+                        if obj.dep == "pobj":
+                            visit(obj, depth + 1)
+        for kid in children(tokens, tok.i):
+            if kid.dep == "conj":
+                visit(kid, depth + 1)
+
+    for head in heads:
+        visit(head, 0)
+    actors: list[Actor] = []
+    for mention in found:
+        for actor in mention.members or (mention.actor,):
+            if actor not in actors:
+                actors.append(actor)
+    return actors
+
+
+GUESSED = "role, country guessed from the sentence"
+
+
+def self_directed(source: Actor, target: Actor) -> bool:
+    """An actor acting on itself, or a guessed country that made a doubtful domestic dyad.
+
+    A domestic dyad with a guessed side survives only when the named side has a sector and
+    the two sectors differ ("Yoon accused the opposition"); "France signed a deal with the
+    junta" (a guess) is not read as France dealing with its own army.
+    """
+    if target.rule == "domestic":
+        return False
+    if source.code == target.code:
+        return True
+    if source.country != target.country:
+        return False
+    guessed = [a for a in (source, target) if a.rule == GUESSED]
+    named = [a for a in (source, target) if a.rule != GUESSED]
+    if not guessed:
+        return False
+    return not named or not named[0].sector
+
+
+def with_country(actors: list[Actor], country: str, guess: str) -> list[Actor]:
+    """Give role-only actors ("protesters") the country the context supplies, or drop them."""
+    out: list[Actor] = []
+    for actor in actors:
+        if not actor.country:
+            if country:
+                actor = replace(actor, country=country, rule="role, country from the place")
+            elif guess:
+                actor = replace(actor, country=guess, rule=GUESSED)
+            else:
+                continue
+        if actor not in out:
+            out.append(actor)
+    return out
+
+
+def origin_country(
+    tokens: Sequence[Token], anchors: Sequence[Token], owner: dict[int, Mention]
+) -> str:
+    """A "from X" next to the trigger: "hosted a delegation from Sudan" -> Sudan."""
+    objects = [t for a in anchors for t in children(tokens, a.i) if t.dep in OBJECT_DEPS]
+    for anchor in [*anchors, *objects]:
+        for prep in children(tokens, anchor.i):
+            if prep.dep == "prep" and prep.text.lower() == "from":
+                for obj in children(tokens, prep.i):
+                    mention = owner.get(obj.i)
+                    if mention is not None and mention.actor.country:
+                        return mention.actor.country
+    return ""
+
+
+def context_country(place: Place | None, mentions: Sequence[Mention]) -> str:
+    """The country of a role-only actor: the event's place, else the sentence's first country."""
+    if place is not None and place.country:
+        return place.country
+    for mention in mentions:
+        country = mention.actor.country
+        if country and not country.startswith(("IGO:", "NGO:")):
+            return country
+    return ""
+
+
+def governed_by_trigger(tokens: Sequence[Token], verb: Token, triggers: set[int]) -> bool:
+    if verb.dep not in {"xcomp", "ccomp"} or verb.head == verb.i:
+        return False
+    head = tokens[verb.head]
+    return head.i in triggers and head.lemma not in ASPECTUAL and head.lemma not in REPORTING_VERBS
+
+
+def find_place(
+    tokens: Sequence[Token], anchors: Sequence[Token], owner: dict[int, Mention]
+) -> Place | None:
+    """Where it happened: "in Bangkok", "at the border" next to the trigger or its words."""
+    for anchor in anchors:
+        for prep in children(tokens, anchor.i):
+            if prep.dep != "prep" or prep.text.lower() not in {"in", "at"}:
+                continue
+            for obj in children(tokens, prep.i):
+                mention = owner.get(obj.i)
+                if mention is not None and mention.actor.rule in {
+                    "capital as metonym",
+                    "country name",
+                }:
+                    return Place(mention.text, mention.actor.country)
+    return None
+
+
+def attribution(tokens: Sequence[Token], verb: Token, owner: dict[int, Mention]) -> str:
+    for tok in tokens:
+        if tok.text.lower() == "according" and tok.dep == "prep":
+            to = next((t for t in children(tokens, tok.i) if t.text.lower() == "to"), None)
+            if to is not None:
+                objs = [t for t in children(tokens, to.i) if t.dep == "pobj"]
+                if objs:
+                    return "according to " + subtree_text(tokens, objs[0])
+    current = verb
+    for _ in range(4):
+        if current.dep != "ccomp" or current.head == current.i:
+            break
+        head = tokens[current.head]
+        if head.lemma in REPORTING_VERBS:
+            subjects = [t for t in children(tokens, head.i) if t.dep == "nsubj"]
+            if subjects:
+                return subtree_text(tokens, subjects[0])
+        current = head
+    return ""
+
+
+def subtree_text(tokens: Sequence[Token], root: Token) -> str:
+    members = {root.i}
+    changed = True
+    while changed:
+        changed = False
+        for tok in tokens:
+            if tok.head in members and tok.i not in members:
+                members.add(tok.i)
+                changed = True
+    ordered = sorted(members)
+    first, last = tokens[ordered[0]], tokens[ordered[-1]]
+    text = ""
+    for i in range(first.i, last.i + 1):
+        tok = tokens[i]
+        if text and tok.start > tokens[i - 1].end:
+            text += " "
+        text += tok.text
+    return text

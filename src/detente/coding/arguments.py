@@ -143,6 +143,10 @@ def source_tokens(tokens: Sequence[Token], verb: Token, passive: bool) -> list[T
         return objects or raised or source_tokens(tokens, head, is_passive(tokens, head))
     if verb.dep in {"relcl", "acl"} and head.i != verb.i:
         return [head]
+    if verb.dep == "pcomp" and head.dep == "prep" and head.head != head.i:
+        # "after cutting its ties with Taiwan": the clause the preposition attaches to.
+        clause = tokens[head.head]
+        return source_tokens(tokens, clause, is_passive(tokens, clause))
     if (
         verb.dep == "advcl"
         and head.i != verb.i
@@ -182,39 +186,87 @@ def nominal_target_tokens(tokens: Sequence[Token], noun: Token) -> list[Token]:
     return [t for t in children(tokens, noun.i) if t.dep in {"poss", "compound", "amod"}]
 
 
+# Prepositions through which a noun's actor is found: "imports of Japanese seafood",
+# "goods from Mexico", "a support package for Ukraine".
+DESCENT_PREPS = frozenset({"of", "from", "for"})
+
+
 def actors(
     tokens: Sequence[Token], heads: Sequence[Token], owner: dict[int, Mention]
 ) -> list[Actor]:
     """Actors named by argument heads, expanded over coordination and group references."""
-    found: list[Mention] = []
+    found: list[Actor] = []
+
+    def add(actor: Actor) -> None:
+        if actor not in found:
+            found.append(actor)
 
     def visit(tok: Token, depth: int) -> None:
         if depth > 6:
             return
         mention = owner.get(tok.i)
-        if mention is not None:
-            if mention not in found:
-                found.append(mention)
+        if mention is not None and (mention.actor.country or mention.members):
+            for actor in mention.members or (mention.actor,):
+                add(actor)
+        elif mention is not None:
+            # A role without a country ("its government"): the country may sit on a
+            # possessive or modifier of the same noun.
+            country = _modifier_country(tokens, tok, owner)
+            add(
+                replace(mention.actor, country=country, rule="role+possessive")
+                if country
+                else mention.actor
+            )
         else:
             for kid in children(tokens, tok.i):
                 if kid.dep in NOMINAL_DEPS:
                     visit(kid, depth + 1)
-                elif kid.dep == "prep" and kid.text.lower() == "of":
+                elif kid.dep == "prep" and kid.text.lower() in DESCENT_PREPS:
                     for obj in children(tokens, kid.i):
                         if obj.dep == "pobj":
                             visit(obj, depth + 1)
+                elif kid.dep == "acl" and kid.tag == "VBN":
+                    for obj in _objects_of_preps(tokens, kid, {"in", "from", "by"}):
+                        visit(obj, depth + 1)  # "vehicles made in China"
         for kid in children(tokens, tok.i):
             if kid.dep == "conj":
                 visit(kid, depth + 1)
 
     for head in heads:
         visit(head, 0)
-    actors: list[Actor] = []
-    for mention in found:
-        for actor in mention.members or (mention.actor,):
-            if actor not in actors:
-                actors.append(actor)
-    return actors
+    return found
+
+
+def _objects_of_preps(tokens: Sequence[Token], head: Token, preps: set[str]) -> list[Token]:
+    return [
+        obj
+        for prep in children(tokens, head.i)
+        if prep.dep == "prep" and prep.text.lower() in preps
+        for obj in children(tokens, prep.i)
+        if obj.dep == "pobj"
+    ]
+
+
+def _modifier_country(tokens: Sequence[Token], tok: Token, owner: dict[int, Mention]) -> str:
+    own = owner.get(tok.i)
+    for kid in children(tokens, tok.i):
+        if kid.dep in {"poss", "amod", "compound", "nmod"}:
+            mention = owner.get(kid.i)
+            if mention is not None and mention is not own and mention.actor.country:
+                return mention.actor.country
+    return ""
+
+
+def sentence_place(tokens: Sequence[Token], owner: dict[int, Mention]) -> str:
+    """The country of any "in <capital or country>" in the sentence: context for role-only
+    actors, not the event's location ("protesters stormed ... in Colombo")."""
+    for tok in tokens:
+        if tok.dep == "prep" and tok.text.lower() == "in":
+            for obj in children(tokens, tok.i):
+                mention = owner.get(obj.i)
+                if mention is not None and mention.kind in {"capital", "country"}:
+                    return mention.actor.country
+    return ""
 
 
 GUESSED = "role, country guessed from the sentence"

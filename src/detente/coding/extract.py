@@ -26,12 +26,13 @@ from detente.coding.codebook import Codebook, load_codebook
 from detente.coding.dates import resolve_event_date
 from detente.coding.lexicon import Lexicon, Pattern, load_lexicon
 from detente.coding.mode import children, clause_mode
+from detente.coding.recode import located_meeting, recode
 from detente.models import Actor, Article, Event, Mention, Place, Sentence, Token
 
 LOGGER = logging.getLogger(__name__)
 
 CODER = "rules.v1"
-DOMESTIC_ROOTS = frozenset({"15", "17"})
+DOMESTIC_ROOTS = frozenset({"08", "15", "17"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,13 +100,16 @@ class EventCoder:
         matches = [m for t in tokens if (m := self.match(tokens, t, owner)) is not None]
         consumed = {w.i for m in matches for w in m.words}
         triggers = {m.trigger.i for m in matches}
+        clauses = {m.verb.i: m for m in matches if m.pattern.kind == "verb"}
         for match in matches:
             if match.trigger.i in consumed:
                 continue  # "talks" in "held talks": the light-verb pattern already coded it
             if args.governed_by_trigger(tokens, match.verb, triggers):
                 # "agreed to resume talks", "urged X to release": the governor is the event.
                 continue
-            yield from self.events_for(article, sent, match, owner)
+            if _noun_complement(tokens, match.verb):
+                continue  # "the decision to open talks" names an event only as a noun phrase
+            yield from self.events_for(article, sent, match, owner, clauses)
 
     def match(
         self, tokens: Sequence[Token], token: Token, owner: dict[int, Mention] | None = None
@@ -146,8 +150,55 @@ class EventCoder:
             return Match(pattern, token, verb, words, targets)
         return fallback
 
+    def targets_for(
+        self,
+        tokens: Sequence[Token],
+        match: Match,
+        owner: dict[int, Mention],
+        sources: Sequence[Actor],
+        clauses: dict[int, Match],
+        depth: int = 0,
+    ) -> list[Actor]:
+        """The target: the pattern's preposition, the object, fallbacks, or the complement
+        clause's target ("threatened to impose tariffs on Mexico")."""
+        if match.between:
+            return []
+        if match.pattern.prep and match.target_tokens:
+            return args.actors(tokens, match.target_tokens, owner)
+        if match.pattern.kind == "noun":
+            return args.actors(tokens, args.nominal_target_tokens(tokens, match.trigger), owner)
+        passive = args.is_passive(tokens, match.verb)
+        direct = [
+            t
+            for t in children(tokens, match.verb.i)
+            if (t.dep == "nsubjpass" if passive else t.dep in args.OBJECT_DEPS)
+        ]
+        targets = args.actors(tokens, direct, owner)
+        if targets or (match.pattern.reciprocal and len(sources) >= 2):
+            return targets  # "A and B signed a deal" needs no target
+        conflict = match.pattern.code[:2] >= "14"
+        fallback = args.fallback_target_tokens(tokens, match.verb, direct, conflict=conflict)
+        targets = args.actors(tokens, fallback, owner)
+        for clause in children(tokens, match.verb.i):
+            if targets or depth > 2:
+                break
+            if clause.dep in {"xcomp", "ccomp"}:
+                inner = clauses.get(clause.i)
+                if inner is not None:
+                    targets = self.targets_for(tokens, inner, owner, sources, clauses, depth + 1)
+                else:
+                    objects = [t for t in children(tokens, clause.i) if t.dep in args.OBJECT_DEPS]
+                    found = args.fallback_target_tokens(tokens, clause, objects, conflict=False)
+                    targets = args.actors(tokens, [*objects, *found], owner)
+        return targets
+
     def events_for(
-        self, article: Article, sent: Sentence, match: Match, owner: dict[int, Mention]
+        self,
+        article: Article,
+        sent: Sentence,
+        match: Match,
+        owner: dict[int, Mention],
+        clauses: dict[int, Match],
     ) -> Iterator[Event]:
         tokens = sent.tokens
         passive = args.is_passive(tokens, match.verb)
@@ -155,76 +206,32 @@ class EventCoder:
             sources = args.actors(tokens, match.between, owner)
         else:
             sources = args.actors(tokens, args.source_tokens(tokens, match.verb, passive), owner)
-        targets: list[Actor] = []
-        if match.between:
-            pass
-        elif match.pattern.prep and match.target_tokens:
-            targets = args.actors(tokens, match.target_tokens, owner)
-        elif match.pattern.kind == "noun":
-            targets = args.actors(tokens, args.nominal_target_tokens(tokens, match.trigger), owner)
-        if not targets and not match.between and match.pattern.kind == "verb":
-            # The direct object (the passive subject), then prepositional and clausal fallbacks:
-            # "banned the import of Japanese seafood", "struck bombers at Russian bases".
-            dep = "nsubjpass" if passive else None
-            direct = [
-                t
-                for t in children(tokens, match.verb.i)
-                if (t.dep == dep if dep else t.dep in args.OBJECT_DEPS)
-            ]
-            targets = args.actors(tokens, direct, owner)
-            shared = match.pattern.reciprocal and len(sources) >= 2  # "A and B signed a deal"
-            if not targets and not shared:
-                conflict = match.pattern.code[:2] >= "14"
-                fallback = args.fallback_target_tokens(
-                    tokens, match.verb, direct, conflict=conflict
-                )
-                targets = args.actors(tokens, fallback, owner)
+        targets = self.targets_for(tokens, match, owner, sources, clauses)
         anchors = [match.verb, match.trigger, *match.words]
         place = args.find_place(tokens, anchors, owner)
         # A role-only actor ("protesters") takes the place's country, else a "from X", else the
         # sentence's first country; the last is a guess, so it may not make a domestic dyad.
-        located = place.country if place is not None else ""
+        located = place.country if place is not None else args.sentence_place(tokens, owner)
         guess = "" if located else args.context_country(None, list(owner.values()))
         origin = args.origin_country(tokens, anchors, owner)
         sources = args.with_country(sources, located, guess)
         targets = args.with_country(targets, origin or located, "" if origin else guess)
         if not sources:
             return
-        mode = clause_mode(tokens, match.trigger, verb=match.verb)
+        code, mode = recode(
+            tokens,
+            match.verb,
+            match.pattern.code,
+            clause_mode(tokens, match.trigger, verb=match.verb),
+        )
         date, precision = resolve_event_date(sent.text, article.date, forward=mode != "asserted")
         attribution = args.attribution(tokens, match.verb, owner)
         mention_id = hashlib.sha1(
             f"{article.id}|{sent.index}|{match.trigger.start}".encode()
         ).hexdigest()[:12]
         confidence = 0.8 if match.pattern.kind == "verb" else 0.65
-        pairs: list[tuple[str, Actor, Actor | None]] = []
-        code = match.pattern.code
-        if targets:
-            for one in sources:
-                for other in targets:
-                    pairs.append((code, one, other))
-                    if match.pattern.reciprocal:
-                        pairs.append((code, other, one))
-                    if match.pattern.inverse:
-                        pairs.append((match.pattern.inverse, other, one))
-        elif match.pattern.reciprocal and len(sources) >= 2:
-            pairs.extend((code, a, b) for a in sources for b in sources if a is not b)
-        elif match.pattern.target == "optional" and code[:2] in DOMESTIC_ROOTS:
-            # A curfew, martial law or a deployment with no named target acts on the source's
-            # own country.
-            pairs.extend(
-                (code, a, Actor(a.text, a.country, "", a.name, "", "domestic")) for a in sources
-            )
-        elif match.pattern.target == "optional":
-            pairs.extend((code, one, None) for one in sources)
-        if code in MEETING_CODES and place is not None and place.country:
-            pairs = [_located_meeting(cameo, a, b, place) for cameo, a, b in pairs]
-        for cameo, source, target in pairs:
-            if (
-                target is not None
-                and target.rule != "domestic"
-                and args.self_directed(source, target)
-            ):
+        for cameo, source, target in self.pairs(match, code, sources, targets, place):
+            if target is not None and args.self_directed(source, target):
                 continue  # an actor acting on itself is a parse error, not an event
             entry = self.codebook.get(cameo)
             yield Event(
@@ -251,19 +258,39 @@ class EventCoder:
                 mention_id=mention_id,
             )
 
+    @staticmethod
+    def pairs(
+        match: Match, code: str, sources: list[Actor], targets: list[Actor], place: Place | None
+    ) -> list[tuple[str, Actor, Actor | None]]:
+        """(code, source, target) per ordered pair: both ways for reciprocal codes, the inverse
+        code for visits, the source's own country for domestic acts with no target."""
+        pattern = match.pattern
+        pairs: list[tuple[str, Actor, Actor | None]] = []
+        if targets:
+            for one in sources:
+                for other in targets:
+                    pairs.append((code, one, other))
+                    if pattern.reciprocal:
+                        pairs.append((code, other, one))
+                    if pattern.inverse:
+                        pairs.append((pattern.inverse, other, one))
+        elif pattern.reciprocal and len(sources) >= 2:
+            pairs.extend((code, a, b) for a in sources for b in sources if a is not b)
+        elif pattern.target == "optional" and code[:2] in DOMESTIC_ROOTS:
+            # A curfew, martial law, a withdrawn bill: with no named target it acts on the
+            # source's own country.
+            pairs.extend(
+                (code, a, Actor(a.text, a.country, "", a.name, "", "domestic")) for a in sources
+            )
+        elif pattern.target == "optional":
+            pairs.extend((code, one, None) for one in sources)
+        if place is not None and place.country:
+            pairs = [located_meeting(cameo, a, b, place) for cameo, a, b in pairs]
+        return pairs
 
-# Talks and meetings whose place is known become visits (042 visitor -> host, 043 host ->
-# visitor) or a meeting at a third location (044), as the gold conventions prefer.
-MEETING_CODES = frozenset({"040", "046"})
 
-
-def _located_meeting(
-    cameo: str, source: Actor, target: Actor | None, place: Place
-) -> tuple[str, Actor, Actor | None]:
-    if target is None:
-        return cameo, source, target
-    if target.country == place.country:
-        return "042", source, target
-    if source.country == place.country:
-        return "043", source, target
-    return "044", source, target
+def _noun_complement(tokens: Sequence[Token], verb: Token) -> bool:
+    """An infinitive attached to a noun: "the decision to open talks", "a plan to visit"."""
+    return verb.dep == "acl" and any(
+        k.dep == "aux" and k.text.lower() == "to" for k in children(tokens, verb.i)
+    )

@@ -194,7 +194,7 @@ def clause_mode(tokens: Sequence[Token], trigger: Token, *, verb: Token | None =
             if kid.dep == "neg" or word == "no":
                 return "negated"
     current = verb or trigger
-    if _under_condition(tokens, current):
+    if under_condition(tokens, current):
         return "hypothetical"
     seen: set[int] = set()
     while current.i not in seen:
@@ -231,7 +231,7 @@ def clause_mode(tokens: Sequence[Token], trigger: Token, *, verb: Token | None =
     return "asserted"
 
 
-def _under_condition(tokens: Sequence[Token], verb: Token) -> bool:
+def under_condition(tokens: Sequence[Token], verb: Token) -> bool:
     """True when the verb's clause, or a clause governing it, opens with "if" or "unless"."""
     current = verb
     for _ in range(6):

@@ -82,13 +82,25 @@ class EventCoder:
         for mention in article.mentions:
             by_sentence.setdefault(mention.sentence_index, []).append(mention)
         events: list[Event] = []
-        seen: set[str] = set()
+        seen: set[tuple[str, ...]] = set()
+        ids: set[str] = set()
         for sent in article.sents:
             if not sent.parsed or sent.index not in by_sentence:
                 continue
             for event in self.code_sentence(article, sent, by_sentence[sent.index]):
-                if event.event_id not in seen:  # identical tuples in one sentence: listed once
-                    seen.add(event.event_id)
+                # One event per dyad, type and mode in a sentence: "held a phone call, their
+                # first conversation" is one consultation, whichever trigger found it first.
+                target = event.target.code if event.target else ""
+                key = (
+                    str(event.sentence_index),
+                    event.source.code,
+                    target,
+                    event.plover or event.cameo,
+                    event.mode,
+                )
+                if event.event_id not in ids and key not in seen:
+                    seen.add(key)
+                    ids.add(event.event_id)
                     events.append(event)
         return replace(article, events=tuple(events))
 

@@ -51,6 +51,34 @@ def mention_index(tokens: Sequence[Token], mentions: Sequence[Mention]) -> dict[
     return owner
 
 
+def _phrase_children(tokens: Sequence[Token], head: Token) -> list[Token]:
+    """Children, plus the nouns behind "of" ("two days of talks", "a round of talks")."""
+    kids = children(tokens, head.i)
+    for prep in kids:
+        if prep.dep == "prep" and prep.text.lower() == "of":
+            kids = [*kids, *(t for t in children(tokens, prep.i) if t.dep == "pobj")]
+    return kids
+
+
+# Dependents never searched for a pattern's preposition: other clauses and coordinations.
+CLAUSE_BOUNDARY = frozenset({"relcl", "advcl", "ccomp", "xcomp", "conj", "acl", "parataxis"})
+
+
+def _descendants(tokens: Sequence[Token], head: Token, depth: int) -> list[Token]:
+    """Tokens under ``head`` within ``depth`` steps, not crossing into other clauses."""
+    found: list[Token] = []
+    frontier = [head]
+    for _ in range(depth):
+        frontier = [
+            kid
+            for tok in frontier
+            for kid in children(tokens, tok.i)
+            if kid.dep not in CLAUSE_BOUNDARY
+        ]
+        found.extend(frontier)
+    return found
+
+
 def bind(
     tokens: Sequence[Token], trigger: Token, pattern: Pattern
 ) -> tuple[tuple[Token, ...], tuple[Token, ...]] | None:
@@ -60,20 +88,16 @@ def bind(
     for word in pattern.words:
         found = None
         for anchor in reversed(anchors):
+            kids = _phrase_children(tokens, anchor)
             found = next(
-                (
-                    t
-                    for t in children(tokens, anchor.i)
-                    if t.lemma == word and t.dep not in LIGHT_SKIP_DEPS
-                ),
-                None,
+                (t for t in kids if t.lemma == word and t.dep not in LIGHT_SKIP_DEPS), None
             )
             if found is None:
                 # "called off", "stepped up": particles and prepositions
                 found = next(
                     (
                         t
-                        for t in children(tokens, anchor.i)
+                        for t in kids
                         if t.text.lower() == word and t.dep in {"prt", "prep", "advmod"}
                     ),
                     None,
@@ -86,15 +110,21 @@ def bind(
         anchors.append(found)
     targets: list[Token] = []
     if pattern.prep:
-        # The most specific word first: "imposed sanctions on Iran on Monday" -> Iran.
-        objects = [t for a in anchors for t in children(tokens, a.i) if t.dep in OBJECT_DEPS]
-        for anchor in [*reversed(anchors), *objects]:
-            for prep in children(tokens, anchor.i):
-                if prep.dep in {"prep", "agent", "dative"} and prep.text.lower() == pattern.prep:
-                    targets.extend(
-                        t for t in children(tokens, prep.i) if t.dep in {"pobj", "pcomp"}
-                    )
-    return tuple(bound), tuple(targets)
+        # Nearest first, the most specific word first: "imposed sanctions on Iran on Monday"
+        # -> Iran; "drills in six zones around Taiwan" -> Taiwan.
+        for depth in (1, 3):
+            for anchor in reversed(anchors):
+                for prep in [anchor, *_descendants(tokens, anchor, depth)]:
+                    if (
+                        prep.dep in {"prep", "agent", "dative"}
+                        and prep.text.lower() == pattern.prep
+                    ):
+                        targets.extend(
+                            t for t in children(tokens, prep.i) if t.dep in {"pobj", "pcomp"}
+                        )
+            if targets:
+                break
+    return tuple(bound), tuple(dict.fromkeys(targets))
 
 
 def light_verb(tokens: Sequence[Token], noun: Token) -> Token | None:
@@ -161,16 +191,15 @@ def source_tokens(tokens: Sequence[Token], verb: Token, passive: bool) -> list[T
 
 # Prepositions whose object is the target when the direct object names no actor:
 # "struck bombers at Russian air bases", "demanded that Yoon lift martial law".
-FALLBACK_TARGET_PREPS = frozenset(
-    {"at", "against", "on", "near", "into", "toward", "towards", "in", "to", "with"}
-)
+FALLBACK_TARGET_PREPS = frozenset({"against", "on", "into", "toward", "towards", "to", "with"})
+# Force lands where it is aimed: "struck bombers at Russian bases", "shelled towns in Ukraine".
+CONFLICT_TARGET_PREPS = FALLBACK_TARGET_PREPS | {"at", "near", "in", "inside"}
 
 
 def fallback_target_tokens(
     tokens: Sequence[Token], verb: Token, direct: Sequence[Token], *, conflict: bool
 ) -> list[Token]:
-    # "in" names a place, which is the target only of force ("struck refineries in Russia").
-    preps = FALLBACK_TARGET_PREPS if conflict else FALLBACK_TARGET_PREPS - {"in"}
+    preps = CONFLICT_TARGET_PREPS if conflict else FALLBACK_TARGET_PREPS
     found: list[Token] = []
     for anchor in [verb, *direct]:
         for prep in children(tokens, anchor.i):

@@ -90,10 +90,10 @@ class EventCoder:
             for event in self.code_sentence(article, sent, by_sentence[sent.index]):
                 # One event per dyad, type and mode in a sentence: "held a phone call, their
                 # first conversation" is one consultation, whichever trigger found it first.
-                target = event.target.code if event.target else ""
+                target = event.target.country if event.target else ""
                 key = (
                     str(event.sentence_index),
-                    event.source.code,
+                    event.source.country,
                     target,
                     event.plover or event.cameo,
                     event.mode,
@@ -186,10 +186,20 @@ class EventCoder:
             if (t.dep == "nsubjpass" if passive else t.dep in args.OBJECT_DEPS)
         ]
         targets = args.actors(tokens, direct, owner)
-        if targets or (match.pattern.reciprocal and len(sources) >= 2):
+        if match.pattern.reciprocal and len(sources) >= 2:
             return targets  # "A and B signed a deal" needs no target
         conflict = match.pattern.code[:2] >= "14"
         fallback = args.fallback_target_tokens(tokens, match.verb, direct, conflict=conflict)
+        if targets and not any(t.country for t in targets):
+            # "struck bombers at Russian air bases": the place names the role's country.
+            placed = [a.country for a in args.actors(tokens, fallback, owner) if a.country]
+            if placed:
+                return [
+                    replace(t, country=placed[0], rule="role, country from the place")
+                    for t in targets
+                ]
+        if targets:
+            return targets
         targets = args.actors(tokens, fallback, owner)
         for clause in children(tokens, match.verb.i):
             if targets or depth > 2:

@@ -9,7 +9,8 @@ from detente.actors.resolve import resolve_actors
 
 def test_actors_resolve_library_order_and_rules() -> None:
     mentions = resolve_actors("Beijing rebuked Kishida** and the Kremlin.", date=None)
-    assert [(m.text, m.actor.country, m.actor.rule) for m in mentions][0] == (
+    first = mentions[0]
+    assert (first.text, first.actor.country, first.actor.rule) == (
         "Beijing",
         "CHN",
         "capital as metonym",

@@ -121,6 +121,8 @@ class EventCoder:
                 continue
             if _noun_complement(tokens, match.verb):
                 continue  # "the decision to open talks" names an event only as a noun phrase
+            if match.pattern.kind == "noun" and match.verb.i in clauses:
+                continue  # "condemned the invasion": the verb is the event, the noun its topic
             yield from self.events_for(article, sent, match, owner, clauses)
 
     def match(
@@ -149,6 +151,8 @@ class EventCoder:
                     fallback = Match(pattern, token, token, words, targets)
                 continue
             verb = token
+            if kind == "noun" and any(k.dep == "poss" for k in children(tokens, token.i)):
+                continue  # "Russia's invasion": an event named only as a noun phrase
             if kind == "noun":
                 light = args.light_verb(tokens, token)
                 if light is not None:

@@ -78,3 +78,18 @@ def shared_dir() -> Path:
             "seeds and evaluation data these tests read"
         )
     return SHARED_DIR
+
+
+@pytest.fixture(autouse=True)
+def _isolated_kb_overlay(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep a developer's own KB overlay (~/.local/share/detente) out of every test."""
+    monkeypatch.setenv("DETENTE_HOME", str(tmp_path_factory.mktemp("detente-home")))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Until pyproject.toml lists it: the marker of tests that drive /usr/bin/chromium.
+    config.addinivalue_line(
+        "markers", "browser: drives Debian's chromium through Playwright (skips without it)"
+    )

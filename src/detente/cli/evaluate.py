@@ -1,0 +1,98 @@
+"""``detente eval``: score the coder (or the actor resolver) on gold JSONL files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from detente.cli.app import app, run, stderr, stdout
+from detente.errors import InputError
+from detente.evaluation import read_gold, score_actors, score_items
+from detente.evaluation.baseline import (
+    check_floors,
+    digest,
+    load_baseline,
+    raise_floors,
+    save_baseline,
+)
+
+ROWS = (
+    ("precision", "precision (source, target, PLOVER)"),
+    ("recall", "recall (source, target, PLOVER)"),
+    ("f1", "F1 (source, target, PLOVER)"),
+    ("root_f1", "F1 (source, target, CAMEO root)"),
+    ("mode_accuracy", "mode accuracy"),
+    ("non_asserted_reported_asserted", "non-asserted gold reported asserted"),
+    ("events_on_no_event_items", "events on no-event items"),
+)
+
+
+@app.command("eval")
+def eval_command(
+    gold: list[str] = typer.Argument(..., help="Gold JSONL files (../shared/eval/*.jsonl)."),
+    format: str = typer.Option("table", "--format", "-f", help="table or json."),
+    errors: bool = typer.Option(False, "--errors", help="List misses and false events."),
+    actors: bool = typer.Option(False, "--actors", help="Score actor resolution instead."),
+    baseline: str = typer.Option(
+        None, "--baseline", help="Check figures against this floors file."
+    ),
+    update: bool = typer.Option(
+        False, "--update-baseline", help="Raise the floors to these figures."
+    ),
+    allow_regression: bool = typer.Option(
+        False, "--allow-regression", help="Let an update lower a floor."
+    ),
+) -> None:
+    """Score the pipeline on gold files: P/R/F1, mode accuracy, confusion, errors."""
+
+    def body() -> int:
+        if format not in ("table", "json"):
+            raise InputError(f"--format {format!r} is not one of table, json")
+        floors = load_baseline(baseline) if baseline else {}
+        problems: list[str] = []
+        for path in gold:
+            if not Path(path).is_file():
+                raise InputError(f"gold file {path} does not exist")
+            figures = (
+                score_actors(path).to_dict() if actors else score_items(read_gold(path)).to_dict()
+            )
+            name = Path(path).name
+            if baseline and update:
+                floors = raise_floors(
+                    floors, name, digest(path), figures, allow_regression=allow_regression
+                )
+            elif baseline:
+                problems += check_floors(floors, name, digest(path), figures)
+            _print(path, figures)
+            if errors and not actors:
+                for error in score_items(read_gold(path)).errors:
+                    stdout.print(
+                        f"- {error['id']}: missed {error['missed']} false {error['false']}",
+                        highlight=False,
+                    )
+                    stdout.print(f"    {error['text']}", highlight=False)
+        if baseline and update:
+            save_baseline(baseline, floors)
+            stderr.print(f"floors written to {baseline}")
+        for problem in problems:
+            stderr.print(f"[red]gate:[/] {problem}", highlight=False)
+        return len(problems)
+
+    def _print(path: str, figures: dict[str, object]) -> None:
+        if format == "json":
+            print(json.dumps({"file": path, **figures}))
+            return
+        table = Table(title=path)
+        table.add_column("figure")
+        table.add_column("value", justify="right")
+        for key, label in ROWS if not actors else [(k, k) for k in figures]:
+            if key in figures:
+                value = figures[key]
+                table.add_row(label, f"{value:.3f}" if isinstance(value, float) else str(value))
+        stdout.print(table)
+
+    if run(body):
+        raise typer.Exit(1)

@@ -28,7 +28,7 @@ from typing import Any
 from detente.coder import build_pipeline
 from detente.coding.codebook import plover_for_cameo
 from detente.errors import InputError
-from detente.models import Article, Event
+from detente.models import MODES, Article, Event
 from detente.settings import Settings
 
 LOGGER = logging.getLogger(__name__)
@@ -162,8 +162,10 @@ def _gold_event(raw: dict[str, Any]) -> GoldEvent | None:
     source_span, target_span = _span(raw.get("source_offsets")), _span(raw.get("target_offsets"))
     if not plover or not (source or source_span):
         return None
+    # PLOVER GSR uses "mode" for the PLOVER sub-type ("visit", "phone"): only epistemic modes count.
+    mode = str(raw.get("mode") or "")
     return GoldEvent(
-        source, target, plover, cameo, str(raw.get("mode") or ""), source_span, target_span
+        source, target, plover, cameo, mode if mode in MODES else "", source_span, target_span
     )
 
 

@@ -40,9 +40,8 @@ def main() -> None:
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
-    print(
-        f"{len(done)} articles, {sents} sentences ({parsed} parsed), {events} events in {seconds:.2f}s"
-    )
+    print(f"{len(done)} articles, {sents} sentences ({parsed} parsed), {events} events")
+    print(f"coding took {seconds:.2f}s")
     print(
         f"articles/s {len(done) / seconds:.1f} | sentences/s {sents / seconds:.1f} | "
         f"events/s {events / seconds:.1f} | parsed share {parsed / sents:.2f} "

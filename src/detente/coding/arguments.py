@@ -367,7 +367,27 @@ def governed_by_trigger(tokens: Sequence[Token], verb: Token, triggers: set[int]
     if verb.dep not in {"xcomp", "ccomp"} or verb.head == verb.i:
         return False
     head = tokens[verb.head]
-    return head.i in triggers and head.lemma not in ASPECTUAL and head.lemma not in REPORTING_VERBS
+    passes_through = ASPECTUAL | REPORTING_VERBS | COMMAND_VERBS
+    return head.i in triggers and head.lemma not in passes_through
+
+
+# "Shoigu ordered troops to withdraw": the ordered act is the event, carried out by the
+# orderer's side; the order itself is coded only when addressed to a foreign actor.
+COMMAND_VERBS = frozenset({"order", "instruct", "direct", "command", "authorize", "authorise"})
+
+
+def own_command(
+    tokens: Sequence[Token], verb: Token, owner: dict[int, Mention], sources: Sequence[Actor]
+) -> bool:
+    """True for an order to one's own side followed by the ordered act (coded instead)."""
+    if verb.lemma not in COMMAND_VERBS:
+        return False
+    kids = children(tokens, verb.i)
+    if not any(k.dep in {"xcomp", "ccomp"} for k in kids):
+        return False
+    ordered = actors(tokens, [k for k in kids if k.dep in OBJECT_DEPS], owner)
+    own = {a.country for a in sources}
+    return all(not a.country or a.country in own for a in ordered)
 
 
 def find_place(

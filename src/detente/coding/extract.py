@@ -232,6 +232,8 @@ class EventCoder:
             sources = args.actors(tokens, match.between, owner)
         else:
             sources = args.actors(tokens, args.source_tokens(tokens, match.verb, passive), owner)
+        if args.own_command(tokens, match.verb, owner, sources):
+            return  # the ordered act is coded from its own clause
         targets = self.targets_for(tokens, match, owner, sources, clauses)
         anchors = [match.verb, match.trigger, *match.words]
         place = args.find_place(tokens, anchors, owner)

@@ -86,10 +86,3 @@ def _isolated_kb_overlay(
 ) -> None:
     """Keep a developer's own KB overlay (~/.local/share/detente) out of every test."""
     monkeypatch.setenv("DETENTE_HOME", str(tmp_path_factory.mktemp("detente-home")))
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    # Until pyproject.toml lists it: the marker of tests that drive /usr/bin/chromium.
-    config.addinivalue_line(
-        "markers", "browser: drives Debian's chromium through Playwright (skips without it)"
-    )

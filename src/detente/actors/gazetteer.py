@@ -17,18 +17,29 @@ from detente.actors.kb import KnowledgeBase, load_kb
 WORD_RE = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_]+|['’]s\b|[^\w\s]")
 
 # Kinds in the order a tie between two entries of the same phrase is broken.
-KIND_PRIORITY = ("person", "org", "metonym", "country", "capital", "demonym", "prefix", "agent")
+KIND_PRIORITY = (
+    "person",
+    "group",
+    "org",
+    "metonym",
+    "country",
+    "capital",
+    "demonym",
+    "prefix",
+    "agent",
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
     """What one phrase of the gazetteer stands for."""
 
-    kind: str  # person | org | metonym | country | capital | demonym | prefix | agent
-    key: str  # alpha-3, IGO code, person id or agent term
+    kind: str  # person | group | org | metonym | country | capital | demonym | prefix | agent
+    key: str  # alpha-3, IGO code, person id, group id or agent term
     sector: str
     name: str
     case_sensitive: bool  # all-caps acronyms ("US", "WHO") only match in capitals
+    country: str = ""  # groups: the country the group is coded to
 
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:
@@ -73,6 +84,11 @@ class Gazetteer:
         for person in kb.people.values():
             for text in (person.name, *person.variants):
                 self._add(text, Entry("person", person.id, "", person.name, False))
+        for group in kb.groups.values():
+            for text in (group.name, *group.aliases):
+                self._add(
+                    text, Entry("group", group.id, group.sector, group.name, False, group.country)
+                )
         for entries in self.table.values():
             entries.sort(key=lambda e: KIND_PRIORITY.index(e.kind))
 
@@ -81,7 +97,7 @@ class Gazetteer:
         if not key:
             return
         if _is_acronym(text) and entry.kind != "agent":
-            entry = Entry(entry.kind, entry.key, entry.sector, entry.name, True)
+            entry = Entry(entry.kind, entry.key, entry.sector, entry.name, True, entry.country)
         if entry not in self.table[key]:
             self.table[key].append(entry)
         self.max_len = max(self.max_len, len(key))
@@ -119,7 +135,7 @@ def _case_fits(entry: Entry, span: list[tuple[str, int, int]]) -> bool:
     # Proper names must be capitalised in the text ("china" is porcelain, "turkey" a bird);
     # a leading "the" may be lowercase ("the Kremlin").
     for word, _, _ in span:
-        if word.lower() == "the":
+        if word.lower() in {"the", "al", "el", "-"}:  # "the Kremlin", "al-Qaeda"
             continue
         return word[:1].isupper() or word[:1].isdigit()
     return False

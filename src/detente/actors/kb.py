@@ -28,7 +28,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -41,6 +41,7 @@ __all__ = [
     "SECTORS",
     "Agent",
     "Country",
+    "Group",
     "KnowledgeBase",
     "Organisation",
     "Person",
@@ -76,6 +77,7 @@ ORGANISATIONS_FILE = "organisations.yaml"
 AGENTS_FILE = "agents.yaml"
 PEOPLE_FILE = "people.yaml"
 PEOPLE_DIR = "people"
+GROUPS_FILE = "groups.yaml"
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ALPHA3_RE = re.compile(r"[A-Z]{3}")
@@ -160,13 +162,25 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
+class Group:
+    """A named armed group, company, outlet, agency or party, coded to a country and sector."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    country: str
+    sector: str
+
+
+@dataclass(frozen=True, slots=True)
 class KnowledgeBase:
-    """The loaded KB, keyed by alpha-3, organisation code, agent term and person id."""
+    """The loaded KB, keyed by alpha-3, organisation code, agent term, person and group id."""
 
     countries: dict[str, Country]
     organisations: dict[str, Organisation]
     agents: dict[str, Agent]
     people: dict[str, Person]
+    groups: dict[str, Group] = field(default_factory=dict)
 
     def country(self, alpha3: str) -> Country:
         """The country with this alpha-3 code; ``KeyError`` if there is none."""
@@ -237,7 +251,9 @@ def _load_dir(data_dir: Path) -> KnowledgeBase:
             if person_id in people:
                 raise DataError(f"{extra}: person id {person_id!r} is already defined elsewhere")
             people[person_id] = person
-    return KnowledgeBase(countries, organisations, agents, people)
+    groups_file = data_dir / GROUPS_FILE
+    groups = _load_groups(groups_file, countries) if groups_file.exists() else {}
+    return KnowledgeBase(countries, organisations, agents, people, groups)
 
 
 class _Entry:
@@ -450,6 +466,32 @@ def _load_organisations(path: Path, countries: dict[str, Country]) -> dict[str, 
             members=members,
         )
     return organisations
+
+
+_GROUP_KEYS = frozenset({"id", "name", "aliases", "country", "sector", "note", "source"})
+
+
+def _load_groups(path: Path, countries: dict[str, Country]) -> dict[str, Group]:
+    groups: dict[str, Group] = {}
+    seen: dict[str, int] = {}
+    for index, data in enumerate(_read_entries(path, "groups")):
+        entry = _Entry(path, index, data, "id")
+        entry.check_keys(_GROUP_KEYS)
+        group_id = entry.match("id", _PERSON_ID_RE, "a lowercase slug such as 'hamas'")
+        _check_unique(seen, group_id, index, entry, "id")
+        country = entry.text("country")
+        if country not in countries:
+            entry.fail(f"country {country!r} is not an alpha-3 code in {COUNTRIES_FILE}")
+        entry.text("note", required=False)
+        entry.text("source", required=False)
+        groups[group_id] = Group(
+            id=group_id,
+            name=entry.text("name"),
+            aliases=entry.texts("aliases"),
+            country=country,
+            sector=entry.sector(entry.data.get("sector", ""), "field 'sector'"),
+        )
+    return groups
 
 
 _AGENT_KEYS = frozenset({"term", "plural", "sector", "source"})

@@ -271,9 +271,9 @@ class ActorFinder:
                 # "Libyans protested": a plural demonym names people, not the state.
                 actor = replace(actor, sector="CVL", rule="plural demonym")
             return make(i, j, actor, entry.kind), j, entry.kind
-        if entry.kind == "person":
+        if entry.kind in {"person", "group"}:
             actor = self._entry_actor(entry, day)
-            return make(i, j, actor, "person"), j, "person"
+            return make(i, j, actor, entry.kind), j, entry.kind
         # A role term: maybe a title before a name, maybe "the side" after a country.
         role_entry, role_end = self._extend_role(words, i, entry, j)
         name_end, person = self._name_after(words, role_end, day)
@@ -456,6 +456,8 @@ class ActorFinder:
             last = max(person.roles, key=lambda r: r.start) if person.roles else None
             country = last.country if last else ""
             return Actor("", country, "", person.name, entry.key, "person-kb, " + OUT_OF_OFFICE)
+        if entry.kind == "group":
+            return Actor("", entry.country, entry.sector, entry.name, f"group:{entry.key}", "group")
         kb_id = f"{entry.kind}:{entry.key}" if entry.kind != "org" else entry.key
         rule = {
             "country": "country name",

@@ -95,7 +95,17 @@ def run(command: Callable[[], T]) -> T:
 
 def register_commands() -> None:
     """Import the command modules; importing one registers its commands on ``app``."""
-    from detente.cli import actors, code, demo, evaluate, events, ingest, kb, relations  # noqa: F401
+    from detente.cli import (  # noqa: F401
+        actors,
+        code,
+        demo,
+        evaluate,
+        events,
+        ingest,
+        kb,
+        relations,
+        serve,
+    )
 
 
 def main() -> None:

@@ -6,7 +6,9 @@ import typer
 
 from detente.cli.app import SkipReporter, app, progress, run, stderr
 from detente.cli.options import DB, parse_date
+from detente.cli.serve import TOKEN
 from detente.coder import code_articles
+from detente.ingest.client import send_articles
 from detente.ingest.sources import read_articles
 from detente.store import Store
 
@@ -17,12 +19,27 @@ def ingest_command(
     db: str = DB,
     date: str = typer.Option(None, "--date", help="Date of inputs that carry none (YYYY-MM-DD)."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 if any input record was skipped."),
+    server: str = typer.Option(
+        None, "--server", help="Send to a running `detente serve` at this URL instead of --db."
+    ),
+    token: str = TOKEN,
+    batch_size: int = typer.Option(50, "--batch-size", help="Articles per request with --server."),
 ) -> None:
     """Code articles and add them to the database (an article already there is skipped)."""
 
     def body() -> int:
         skips = SkipReporter()
         articles = read_articles(paths, date=parse_date(date, "--date"), on_skip=skips)
+        if server:
+            sent = send_articles(
+                server, progress(articles, label="sending"), token=token, batch_size=batch_size
+            )
+            stderr.print(
+                f"{sent.articles_added} articles added, {sent.articles_skipped} already stored, "
+                f"{sent.articles_failed} failed, {sent.events_added} events; server {server}",
+                highlight=False,
+            )
+            return skips.count
         with Store(db) as store:
             result = store.add_articles(code_articles(progress(articles, label="ingesting")))
         stderr.print(

@@ -387,3 +387,9 @@ def test_locked_file_raises_store_locked_error(tmp_path: Path) -> None:
         proc.wait(timeout=30)
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+def test_events_by_id_keeps_the_order_given(store: Store) -> None:
+    wanted = ids("e7", "e1", "e4")
+    assert [e.event_id for e in store.events_by_id([*wanted, "no-such-id"])] == wanted
+    assert store.events_by_id([]) == []

@@ -21,6 +21,7 @@ from detente.analytics import (
 from detente.cli import options as opt
 from detente.cli.app import app, run, stderr, stdout
 from detente.errors import InputError
+from detente.models import Event
 from detente.store import Store
 
 OUTPUT_FORMATS = ("table", "json")
@@ -55,7 +56,7 @@ def report_table(report: RelationsReport) -> Table:
     return table
 
 
-def shifts_table(shifts: list[Shift]) -> Table:
+def shifts_table(shifts: list[Shift], drivers: dict[str, Event] | None = None) -> Table:
     table = Table(title=f"{len(shifts)} shifts")
     for column in ("period", "dyad", "before", "after", "change", "band", "drivers"):
         numeric = column in {"before", "after", "change"}
@@ -68,9 +69,17 @@ def shifts_table(shifts: list[Shift]) -> Table:
             f"{shift.after:+.2f}",
             f"{shift.change:+.2f}",
             f"{_band(shift.band_before)} → {_band(shift.band_after)}",
-            " ".join(shift.drivers),
+            "\n".join(_driver_label(i, (drivers or {}).get(i)) for i in shift.drivers),
         )
     return table
+
+
+def _driver_label(event_id: str, event: Event | None) -> str:
+    if event is None:
+        return event_id
+    target = event.target.country if event.target else "-"
+    when = event.date.isoformat() if event.date else ""
+    return f"{when} {event.source.country}→{target} {event.cameo} {event.trigger}"
 
 
 @app.command("relations")
@@ -130,11 +139,13 @@ def shifts_command(
             shifts = detect_shifts(
                 store, since=window[0], until=window[1], freq=freq, min_change=min_change
             )
+            ids = [i for shift in shifts for i in shift.drivers]
+            drivers = {event.event_id: event for event in store.events_by_id(ids)}
         if format == "json":
             data = [shift.to_dict() for shift in shifts]
             sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         else:
-            stdout.print(shifts_table(shifts))
+            stdout.print(shifts_table(shifts, drivers))
 
     run(body)
 

@@ -15,7 +15,7 @@ import datetime as dt
 import logging
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
@@ -358,6 +358,17 @@ class Store:
                     yield from (row_to_event(r) for r in rows)
         finally:
             cur.close()
+
+    def events_by_id(self, event_ids: Sequence[str]) -> list[Event]:
+        """The stored events with these ids, in the order given (unknown ids are left out)."""
+        if not event_ids:
+            return []
+        marks = ", ".join("?" for _ in event_ids)
+        sql = f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE event_id IN ({marks})"
+        with self._errors("reading events by id"):
+            rows = self.cursor().execute(sql, list(event_ids)).fetchall()
+        found = {event.event_id: event for event in map(row_to_event, rows)}
+        return [found[i] for i in event_ids if i in found]
 
     def events(self, filt: EventFilter = ALL_EVENTS) -> list[Event]:
         """Events matching ``filt`` in (date, article, sentence) order."""

@@ -174,7 +174,9 @@ def test_cli_shifts(runner: CliRunner, cli_app: typer.Typer, db: Path) -> None:
     ]  # fmt: skip
     table = runner.invoke(cli_app, ["shifts", "--db", str(db)])
     assert "CHN–JPN" in table.stdout and "ordinary → discord" in table.stdout
-    assert EVENTS[1].event_id in table.stdout
+    driver = EVENTS[1]
+    target = driver.target.country if driver.target else "-"
+    assert f"{driver.source.country}→{target} {driver.cameo} {driver.trigger}" in table.stdout
     none = runner.invoke(
         cli_app, ["shifts", "--db", str(db), "--until", "2024-01-31", "-f", "json"]
     )

@@ -41,8 +41,10 @@ lint: dev
 typecheck: dev
 	$(VENV)/bin/mypy
 
-eval: install  ## score the coder on ../shared/eval/dev.jsonl
-	$(PY) bench/evaluate.py ../shared/eval/dev.jsonl
+eval: install  ## score the coder and the actor resolver on ../shared/eval
+	$(VENV)/bin/detente eval ../shared/eval/dev.jsonl ../shared/eval/plover_gsr.jsonl \
+		../shared/eval/petr2_gsr.jsonl ../shared/eval/plv_train.jsonl
+	$(VENV)/bin/detente eval --actors ../shared/eval/dev.jsonl ../shared/eval/plover_gsr.jsonl
 
 bench: install  ## coding throughput on this machine
 	$(PY) bench/throughput.py

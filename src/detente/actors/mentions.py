@@ -45,6 +45,10 @@ THING_PRONOUNS = frozenset({"it", "its"})
 _NAME_WORD = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?$|^[A-Z]\.$")
 MAX_NAME_WORDS = 4
 OUT_OF_OFFICE = "out of office on this date"
+# How a role without a country of its own got one (the coder treats a guess with care).
+PLACED = "role, country from the place"
+DIRECTIONS = frozenset({"southern", "northern", "eastern", "western", "central", "occupied"})
+GUESSED = "role, country guessed from the sentence"
 # Words that may stand between a country and its role: "Japan's new prime minister".
 MODIFIERS = frozenset(
     {
@@ -79,6 +83,42 @@ MODIFIERS = frozenset(
 )
 
 
+def _place_roles(found: list[Mention], words: list[Word], dominant: str) -> list[Mention]:
+    """Give role-only mentions ("protesters") the sentence's place ("... in Colombo"), else the
+    country the article is about, else the sentence's only country; the last two are marked as
+    guesses (the coder never builds a domestic dyad on a guess)."""
+    if all(m.actor.country for m in found):
+        return found
+    starts = {start: n for n, (_, start, _) in enumerate(words)}
+    place = ""
+    for m in found:
+        n = starts.get(m.start, 0)
+        before = [w.lower() for w, _, _ in words[max(0, n - 2) : n]]
+        near_in = before[-1:] == ["in"] or (before[:1] == ["in"] and before[-1] in DIRECTIONS)
+        if m.kind in {"capital", "country"} and near_in:
+            place = m.actor.country
+            break
+    named = {
+        m.actor.country
+        for m in found
+        if m.actor.country and not m.actor.country.startswith(("IGO:", "NGO:"))
+    }
+    if place:
+        country, rule = place, PLACED
+    elif dominant:
+        country, rule = dominant, GUESSED
+    elif len(named) == 1:
+        country, rule = next(iter(named)), GUESSED
+    else:
+        return found
+    return [
+        replace(m, actor=replace(m.actor, country=country, rule=rule))
+        if m.kind == "role" and not m.actor.country
+        else m
+        for m in found
+    ]
+
+
 def _is_plural_people(word: str) -> bool:
     return word.endswith("s") and not word.endswith("ss") and word[:1].isupper()
 
@@ -102,6 +142,13 @@ class _ArticleMemory:
     last_person: Actor | None = None
     last_thing: Actor | None = None
     country_counts: Counter[str] = field(default_factory=Counter)
+
+    def dominant_country(self) -> str:
+        """The country the article is about so far: named at least twice, more than any other."""
+        ranked = self.country_counts.most_common(2)
+        if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+            return ranked[0][0]
+        return ""
 
     def saw(self, actor: Actor, kind: str) -> None:
         if actor.country and not actor.country.startswith(("IGO:", "NGO:")):
@@ -164,7 +211,7 @@ class ActorFinder:
             for member in mention.members:
                 memory.saw(member, "country")
             i = next_i
-        return found
+        return _place_roles(found, words, memory.dominant_country())
 
     def _mention_at(
         self,
@@ -214,6 +261,10 @@ class ActorFinder:
             return make(i, i + 1, actor, "pronoun"), i + 1, "pronoun"
         if lower[i] in THING_PRONOUNS and memory.last_thing is not None:
             actor = replace(memory.last_thing, rule="pronoun")
+            role = self._role_after(words, i + 1) if lower[i] == "its" else None
+            if role is not None:  # "its government": the role of the country just named
+                actor = replace(actor, sector=role[0].sector, rule="pronoun+role")
+                return make(i, role[1], actor, "role"), role[1], "role"
             return make(i, i + 1, actor, "pronoun"), i + 1, "pronoun"
         if word in memory.names and _NAME_WORD.match(word):
             # A surname or full name already introduced with a title in this article.
@@ -273,6 +324,11 @@ class ActorFinder:
             return make(i, j, actor, entry.kind), j, entry.kind
         if entry.kind in {"person", "group"}:
             actor = self._entry_actor(entry, day)
+            if entry.kind == "person" and j - i >= 2:
+                self._remember_name(words, i, j, actor, memory)  # "Kim Jong Un ... Kim"
+            role = self._role_after(words, j) if entry.kind == "group" else None
+            if role is not None:  # "Hamas gunmen", "Huawei executives": the group decides
+                return make(i, role[1], actor, "group"), role[1], "group"
             return make(i, j, actor, entry.kind), j, entry.kind
         # A role term: maybe a title before a name, maybe "the side" after a country.
         role_entry, role_end = self._extend_role(words, i, entry, j)
@@ -420,10 +476,13 @@ class ActorFinder:
     def _remember_name(
         self, words: list[Word], start: int, end: int, actor: Actor, memory: _ArticleMemory
     ) -> None:
-        parts = [w for w, _, _ in words[start:end]]
+        parts = [w for w, _, _ in words[start:end] if w not in {"-", "."}]
         memory.names[" ".join(parts)] = actor
         if parts:
             memory.names[parts[-1]] = actor
+        if len(parts) >= 3:
+            # East Asian names put the family name first: "Kim Jong Un ... Kim".
+            memory.names[parts[0]] = actor
         memory.last_person = actor
 
     def _context_country(self, found: list[Mention], memory: _ArticleMemory) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from detente.actors import mentions
 from detente.coding.lexicon import Pattern
 from detente.coding.mode import children
 from detente.models import Actor, Mention, Place, Token
@@ -298,7 +299,7 @@ def sentence_place(tokens: Sequence[Token], owner: dict[int, Mention]) -> str:
     return ""
 
 
-GUESSED = "role, country guessed from the sentence"
+GUESSED = mentions.GUESSED
 
 
 def self_directed(source: Actor, target: Actor) -> bool:
@@ -327,7 +328,7 @@ def with_country(actors: list[Actor], country: str, guess: str) -> list[Actor]:
     for actor in actors:
         if not actor.country:
             if country:
-                actor = replace(actor, country=country, rule="role, country from the place")
+                actor = replace(actor, country=country, rule=mentions.PLACED)
             elif guess:
                 actor = replace(actor, country=guess, rule=GUESSED)
             else:

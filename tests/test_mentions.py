@@ -92,3 +92,8 @@ def test_mentions_lowercase_common_words_are_not_countries() -> None:
 def test_mentions_acronyms_need_capitals() -> None:
     assert find("Tell us what the who said.", "2024-02-05") == []
     assert [m[1] for m in find("The US and the WHO spoke.", "2024-02-05")] == ["USA", "IGO:WHO"]
+
+
+def test_mentions_country_prefixes_need_a_compound() -> None:
+    assert find("The Indo-Pacific strategy was discussed.", "2024-02-05") == []
+    assert [m[1] for m in find("Sino-Japanese ties improved.", "2024-02-05")] == ["CHN", "JPN"]

@@ -284,6 +284,8 @@ class ActorFinder:
         length, entries = match
         entry = entries[0]
         j = i + length
+        if entry.kind == "prefix" and not self._prefix_compound(words, j):
+            return None  # "Indo-Pacific" is a region; "Indo-Pakistani" names India
         if entry.kind in COUNTRYISH or entry.kind in {"metonym", "org"}:
             country_entry = next((e for e in entries if e.kind in COUNTRYISH), entry)
             k = j
@@ -379,6 +381,12 @@ class ActorFinder:
         if name_end > role_end:
             self._remember_name(words, role_end, name_end, actor, memory)
         return make(i, name_end, actor, "person"), name_end, "person"
+
+    def _prefix_compound(self, words: list[Word], j: int) -> bool:
+        if j + 1 >= len(words) or words[j][0] != "-":
+            return False
+        match = self.gazetteer.match_at(words, j + 1)
+        return match is not None and match[1][0].kind in {"country", "demonym"}
 
     def _shared_role(self, words: list[Word], lower: list[str], k: int) -> Entry | None:
         """The role after "and <country>": "Hungarian and Romanian officials" -> officials."""

@@ -227,6 +227,8 @@ def clause_mode(tokens: Sequence[Token], trigger: Token, *, verb: Token | None =
             # An adverbial clause keeps its own mode: in "Although Japan sent a delegation,
             # China has not lifted its ban" only the ban is negated.
             break
+        if current.dep == "pcomp" and head.dep == "prep" and head.head != head.i:
+            head = tokens[head.head]  # "will enable Japan to avoid risks by investing": the clause
         current = head
     return "asserted"
 

@@ -27,9 +27,9 @@ def recode(tokens: Sequence[Token], verb: Token, code: str, mode: str) -> tuple[
     root = code[:2]
     head = tokens[verb.head]
     intent = verb.dep == "xcomp" and head.i != verb.i and head.lemma in INTENT_GOVERNORS
-    if intent and root in INTENT_CODES:
+    if intent and (root in INTENT_CODES or root == "03"):
         negated = any(k.dep == "neg" for k in children(tokens, head.i))
-        return INTENT_CODES[root], "negated" if negated else "asserted"
+        return INTENT_CODES.get(root, code), "negated" if negated else "asserted"
     aux = {k.text.lower() for k in children(tokens, verb.i) if k.dep == "aux"}
     conditional = mode == "hypothetical" and bool(aux & FUTURE_AUX)
     if conditional and root in THREAT_CODES and under_condition(tokens, verb):

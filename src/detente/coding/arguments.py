@@ -365,9 +365,15 @@ def context_country(place: Place | None, mentions: Sequence[Mention]) -> str:
 
 
 def governed_by_trigger(tokens: Sequence[Token], verb: Token, triggers: set[int]) -> bool:
-    if verb.dep not in {"xcomp", "ccomp"} or verb.head == verb.i:
+    if verb.head == verb.i:
         return False
     head = tokens[verb.head]
+    if verb.dep == "pcomp" and head.dep == "prep" and head.text.lower() in {"of", "for"}:
+        # "accused North Korea of supplying arms": the accusation is the event, the supply
+        # only its content.
+        return head.head in triggers
+    if verb.dep not in {"xcomp", "ccomp"}:
+        return False
     passes_through = ASPECTUAL | REPORTING_VERBS | COMMAND_VERBS
     return head.i in triggers and head.lemma not in passes_through
 

@@ -120,6 +120,11 @@ ARTICLES = [
 ]
 
 
+def stored(event: Event) -> dict[str, object]:
+    """``event.to_dict()`` as the store returns it: these test events are each their own cluster."""
+    return {**event.to_dict(), "cluster_id": event.event_id}
+
+
 def ids(*names: str) -> list[str]:
     return [E[n].event_id for n in names]
 
@@ -141,13 +146,16 @@ def found(store: Store, **kwargs: object) -> list[str]:
 def test_migrations_recorded_once_across_reopen(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "events.duckdb"  # the missing folder is created
     with Store(path) as s:
-        assert s.migrations_applied == [1]
+        assert s.migrations_applied == [1, 2]
     with Store(path) as s:
         assert s.migrations_applied == []
         cur = s.cursor()
         rows = cur.execute("SELECT version, name FROM _migrations").fetchall()
         cur.close()
-    assert rows == [(1, "create articles, sentences, events")]
+    assert rows == [
+        (1, "create articles, sentences, events"),
+        (2, "events: evidence sentences and cross-article cluster ids"),
+    ]
     with Store(path, read_only=True) as s:
         assert s.migrations_applied == []
         assert s.count("events") == 0
@@ -157,9 +165,9 @@ def test_migrations_recorded_once_across_reopen(tmp_path: Path) -> None:
 
 def test_apply_migrations_on_bare_connection() -> None:
     con = duckdb.connect()
-    assert apply_migrations(con) == [1]
+    assert apply_migrations(con) == [1, 2]
     assert apply_migrations(con) == []
-    assert con.execute("SELECT count(*) FROM _migrations").fetchone() == (1,)
+    assert con.execute("SELECT count(*) FROM _migrations").fetchone() == (2,)
     con.close()
 
 
@@ -197,7 +205,7 @@ def test_has_article_article_and_count(store: Store) -> None:
         {"index": 0, "start": 0, "end": 20, "text": "sentence 0 of a1"},
         {"index": 1, "start": 30, "end": 50, "text": "sentence 1 of a1"},
     ]
-    assert data["events"] == [E["e1"].to_dict(), E["e2"].to_dict()]
+    assert data["events"] == [stored(E["e1"]), stored(E["e2"])]
     assert store.load_article("a3") == ARTICLES[2]
     with pytest.raises(InputError, match="'users'"):
         store.count("users")
@@ -315,7 +323,7 @@ def test_export_jsonl_file_and_stream(store: Store, tmp_path: Path) -> None:
     raw = path.read_text(encoding="utf-8")
     assert "Genève" in raw  # ensure_ascii=False
     lines = raw.splitlines()
-    assert [json.loads(line) for line in lines] == [E[n].to_dict() for n in ("e1", "e3", "e9")]
+    assert [json.loads(line) for line in lines] == [stored(E[n]) for n in ("e1", "e3", "e9")]
     stream = io.StringIO()
     assert export_events(store, stream, format="jsonl", filt=filt) == 3
     assert stream.getvalue() == raw

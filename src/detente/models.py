@@ -158,6 +158,10 @@ class Event:
     confidence: float = 0.5
     coder: str = "rules.v1"
     mention_id: str = ""  # shared by the events one compound or reciprocal mention produced
+    evidence: tuple[int, ...] = ()  # later sentences of the article that report the same event
+    # Shared with the same event reported by other articles; assigned by the store, so it is
+    # bookkeeping, not part of the event's identity.
+    cluster_id: str = field(default="", compare=False)
     event_id: str = field(default="")
 
     def __post_init__(self) -> None:
@@ -199,6 +203,8 @@ class Event:
             "confidence": self.confidence,
             "coder": self.coder,
             "mention_id": self.mention_id,
+            "evidence": list(self.evidence),
+            "cluster_id": self.cluster_id,
         }
 
     @classmethod
@@ -228,6 +234,8 @@ class Event:
             confidence=float(data.get("confidence", 0.5)),
             coder=data.get("coder", ""),
             mention_id=data.get("mention_id", ""),
+            evidence=tuple(int(i) for i in data.get("evidence") or ()),
+            cluster_id=data.get("cluster_id", "") or "",
             event_id=data.get("event_id", ""),
         )
 

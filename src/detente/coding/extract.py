@@ -102,7 +102,7 @@ class EventCoder:
                     seen.add(key)
                     ids.add(event.event_id)
                     events.append(event)
-        return replace(article, events=tuple(events))
+        return replace(article, events=merge_mentions(events))
 
     def code_sentence(
         self, article: Article, sent: Sentence, mentions: Sequence[Mention]
@@ -315,6 +315,34 @@ class EventCoder:
         if place is not None and place.country:
             pairs = [located_meeting(cameo, a, b, place) for cameo, a, b in pairs]
         return pairs
+
+
+def merge_mentions(events: Sequence[Event]) -> tuple[Event, ...]:
+    """One event per act in an article: "held talks ... after the talks" is one consultation.
+
+    A later event with the same source, target, code and mode is merged into the first as
+    evidence (its sentence index) when it carries no date of its own or the same date; a
+    different date ("landed on Saturday", "met on Monday") is a different event.
+    """
+    merged: list[Event] = []
+    first: dict[tuple[str, str, str, str], int] = {}
+    for event in events:
+        key = (
+            event.source.code,
+            event.target.code if event.target else "",
+            event.cameo,
+            event.mode,
+        )
+        at = first.get(key)
+        if at is not None:
+            kept = merged[at]
+            same_day = event.date_precision == "" or event.date == kept.date
+            if event.sentence_index != kept.sentence_index and same_day:
+                merged[at] = replace(kept, evidence=(*kept.evidence, event.sentence_index))
+                continue
+        first.setdefault(key, len(merged))
+        merged.append(event)
+    return tuple(merged)
 
 
 def _noun_complement(tokens: Sequence[Token], verb: Token) -> bool:

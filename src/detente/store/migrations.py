@@ -185,3 +185,11 @@ def _v1_create_tables(con: duckdb.DuckDBPyConnection) -> None:
         )
         """
     )
+
+
+@migration(2, "events: evidence sentences and cross-article cluster ids")
+def _v2_evidence_and_clusters(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("ALTER TABLE events ADD COLUMN evidence VARCHAR DEFAULT ''")
+    con.execute("ALTER TABLE events ADD COLUMN cluster_id VARCHAR")
+    # Events stored before this migration are each their own cluster.
+    con.execute("UPDATE events SET cluster_id = event_id WHERE cluster_id IS NULL")

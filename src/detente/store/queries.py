@@ -92,6 +92,8 @@ EVENT_COLUMNS = (
     "confidence",
     "coder",
     "mention_id",
+    "evidence",
+    "cluster_id",
 )
 
 _CAMEO_PREFIX = re.compile(r"\d{2,4}")
@@ -288,6 +290,8 @@ def event_to_row(event: Event) -> dict[str, Any]:
         "confidence": event.confidence,
         "coder": event.coder,
         "mention_id": event.mention_id,
+        "evidence": ",".join(str(i) for i in event.evidence),
+        "cluster_id": event.cluster_id or event.event_id,
     }
 
 
@@ -334,5 +338,7 @@ def row_to_event(row: Sequence[Any]) -> Event:
         confidence=r["confidence"],
         coder=r["coder"] or "",
         mention_id=r["mention_id"] or "",
+        evidence=tuple(int(i) for i in (r["evidence"] or "").split(",") if i),
+        cluster_id=r["cluster_id"] or "",
         event_id=r["event_id"],
     )

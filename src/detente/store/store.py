@@ -17,7 +17,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 from types import TracebackType
@@ -28,6 +28,7 @@ import pyarrow as pa
 
 from detente.errors import InputError, StoreError, StoreLockedError
 from detente.models import Article, Event, Sentence
+from detente.store.clusters import WINDOW_DAYS, Known, assign_clusters
 from detente.store.migrations import apply_migrations, pending_migrations
 from detente.store.queries import (
     EVENT_COLUMNS,
@@ -232,10 +233,32 @@ class Store:
             skipped = len(batch) - len(new)
             if not new:
                 return AddResult(0, skipped, 0)
+            new = self._clustered(con, new)
             tables = _arrow_tables(new)
             events_added = self._insert(con, tables)
         LOGGER.debug("stored %d articles (%d skipped), %d events", len(new), skipped, events_added)
         return AddResult(len(new), skipped, events_added)
+
+    def _clustered(self, con: duckdb.DuckDBPyConnection, articles: list[Article]) -> list[Article]:
+        """The articles with every event's cross-article cluster id filled in."""
+        events = [e for a in articles for e in a.events]
+        dates = [e.date for e in events if e.date is not None]
+        known: list[Known] = []
+        if dates:
+            window = dt.timedelta(days=WINDOW_DAYS)
+            with self._errors("reading stored events for clustering"):
+                rows = con.execute(
+                    "SELECT source_code, coalesce(target_code, ''), cameo, date, cluster_id "
+                    "FROM events WHERE date BETWEEN ? AND ? AND cameo IN "
+                    "(SELECT unnest(?::VARCHAR[]))",
+                    [min(dates) - window, max(dates) + window, sorted({e.cameo for e in events})],
+                ).fetchall()
+            known = [Known((r[0], r[1], r[2]), r[3], r[4]) for r in rows]
+        clusters = assign_clusters(events, known)
+        return [
+            replace(a, events=tuple(replace(e, cluster_id=clusters[e.event_id]) for e in a.events))
+            for a in articles
+        ]
 
     def _insert(self, con: duckdb.DuckDBPyConnection, tables: dict[str, Any]) -> int:
         names = {table: f"_detente_new_{table}" for table in tables}

@@ -519,7 +519,9 @@ def test_api_post_codes_and_stores(client: TestClient) -> None:
                      "events_added": 0, "ids": ["post-1"]}  # fmt: skip
     stored = client.get("/api/articles/post-1").json()
     assert (stored["title"], stored["date"], stored["origin"]) == ("Talks", "2024-06-03", "api")
-    assert stored["events"] == [e.to_dict() for e in sorted(coded, key=_order)]
+    # The store adds cross-article cluster ids; a lone report is its own cluster.
+    expected = [{**e.to_dict(), "cluster_id": e.event_id} for e in sorted(coded, key=_order)]
+    assert stored["events"] == expected
     assert client.get("/health").json() == {
         "status": "ok", "articles": 7, "events": 11 + len(coded)
     }  # fmt: skip

@@ -108,3 +108,9 @@ def test_coding_pipeline_pickles() -> None:
     pipeline = build_pipeline()
     clone = pickle.loads(pickle.dumps(pipeline))
     assert [s.name for s in clone.stages] == ["normalize", "sentences", "actors", "nlp", "coding"]
+
+
+def test_coding_confidence_drops_for_guesses_and_modes() -> None:
+    (named,) = code_text("Australia imposed sanctions on Iran on Monday.", date="2024-03-04")
+    (future,) = code_text("Poland will send tanks to Ukraine next month.", date="2024-03-04")
+    assert (named.confidence, future.confidence) == (0.8, 0.7)

@@ -21,6 +21,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from detente.actors.mentions import GUESSED
 from detente.coding import arguments as args
 from detente.coding.codebook import Codebook, load_codebook
 from detente.coding.dates import resolve_event_date
@@ -281,7 +282,7 @@ class EventCoder:
                 date_precision=precision,
                 location=place,
                 attribution=attribution,
-                confidence=confidence if mode == "asserted" else confidence - 0.1,
+                confidence=_confidence(confidence, mode, source, target),
                 coder=CODER,
                 mention_id=mention_id,
             )
@@ -315,6 +316,22 @@ class EventCoder:
         if place is not None and place.country:
             pairs = [located_meeting(cameo, a, b, place) for cameo, a, b in pairs]
         return pairs
+
+
+# Actors resolved by a guess or a back-reference are less certain than named ones.
+UNCERTAIN_RULES = frozenset(
+    {GUESSED, "pronoun", "pronoun+role", "group-reference", "title+name, country from context"}
+)
+
+
+def _confidence(base: float, mode: str, source: Actor, target: Actor | None) -> float:
+    """A 0..1 score: verbal triggers above nominal ones; less for non-asserted modes and for
+    every actor that was guessed or resolved through a pronoun or "the two sides"."""
+    score = base - (0.1 if mode != "asserted" else 0.0)
+    for actor in (source, target):
+        if actor is not None and actor.rule in UNCERTAIN_RULES:
+            score -= 0.15
+    return round(max(score, 0.05), 2)
 
 
 def merge_mentions(events: Sequence[Event]) -> tuple[Event, ...]:

@@ -90,6 +90,7 @@ def info_command() -> None:
         stdout.print(f"countries: {len(kb.countries)}", highlight=False)
         stdout.print(f"organisations: {len(kb.organisations)}", highlight=False)
         stdout.print(f"agents: {len(kb.agents)}", highlight=False)
+        stdout.print(f"groups: {len(kb.groups)}", highlight=False)
         stdout.print(
             f"people: {len(kb.people)} ({len(packaged.people)} packaged, "
             f"{overlay_people} in the overlay)",

@@ -196,6 +196,11 @@ def clause_mode(tokens: Sequence[Token], trigger: Token, *, verb: Token | None =
     current = verb or trigger
     if under_condition(tokens, current):
         return "hypothetical"
+    if verb is not None and verb.i != trigger.i:
+        # A nominal trigger under a governing light verb: "is weighing a legal case".
+        light = _governor_mode(tokens, verb)
+        if light is not None and _local_mode(tokens, verb) is None:
+            return light
     seen: set[int] = set()
     while current.i not in seen:
         seen.add(current.i)

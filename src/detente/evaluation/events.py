@@ -47,6 +47,7 @@ class GoldEvent:
     mode: str = ""
     source_span: tuple[int, int] | None = None
     target_span: tuple[int, int] | None = None
+    sentence: int | None = None  # multi-sentence items (ART-) say which sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +165,16 @@ def _gold_event(raw: dict[str, Any]) -> GoldEvent | None:
         return None
     # PLOVER GSR uses "mode" for the PLOVER sub-type ("visit", "phone"): only epistemic modes count.
     mode = str(raw.get("mode") or "")
+    sentence = raw.get("sentence")
     return GoldEvent(
-        source, target, plover, cameo, mode if mode in MODES else "", source_span, target_span
+        source,
+        target,
+        plover,
+        cameo,
+        mode if mode in MODES else "",
+        source_span,
+        target_span,
+        int(sentence) if isinstance(sentence, int) else None,
     )
 
 
@@ -281,8 +290,16 @@ def _score_countries(score: Score, item: GoldItem, events: Sequence[Event]) -> N
             score.mode_pairs += 1
             score.mode_right += g.mode in same
         if g.mode and g.mode != "asserted":
+            # In a multi-sentence item only the gold event's own sentence can leak it.
+            here = [
+                e.mode
+                for e in events
+                if (e.source.country, e.target.country if e.target else "", e.plover)
+                == (g.source, g.target, g.plover)
+                and (g.sentence is None or e.sentence_index == g.sentence)
+            ]
             score.non_asserted += 1
-            score.non_asserted_as_asserted += "asserted" in same
+            score.non_asserted_as_asserted += "asserted" in here
     if gold != matched or system != matched:
         score.errors.append(
             {

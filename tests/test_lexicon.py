@@ -3,11 +3,13 @@ the surface-form prefilter."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from detente import code_text
 from detente.coding.codebook import load_codebook
 from detente.coding.lexicon import (
     LEMMA_FIXES,
@@ -44,14 +46,22 @@ def test_every_root_has_a_pattern() -> None:
     assert roots >= set(ROOTS)
 
 
+def _coded(codebook: Any) -> set[str]:
+    """Every three- and four-digit code of the codebook (the two-digit roots excluded)."""
+    return {entry.code for entry in codebook if len(entry.code) in (3, 4)}
+
+
 def test_code_coverage() -> None:
     codes = load_lexicon().codes()
+    codebook = load_codebook()
     three_digit = {code for code in codes if len(code) == 3}
-    # CAMEO 1.1b3 has only 149 three-digit codes, so "150 three-digit codes" cannot be met;
-    # all but 204 ("use WMD, not specified": its triggers live at 2041/2042) are covered, and
-    # the 150 bound applies to all codes, four-digit ones included.
-    assert len(three_digit) >= 148
-    assert len(codes) >= 150
+    # CAMEO 1.1b3 has 149 three-digit and 149 four-digit codes under the twenty roots; every
+    # one of them has patterns (204, "use WMD, not specified", through "weapons of mass
+    # destruction"), and no pattern sits at a bare root.
+    assert three_digit == {entry.code for entry in codebook if len(entry.code) == 3}
+    assert len(three_digit) == 149
+    assert codes == _coded(codebook)
+    assert len(codes) == 298
 
 
 def test_three_digit_codes_have_several_patterns() -> None:
@@ -61,6 +71,48 @@ def test_three_digit_codes_have_several_patterns() -> None:
         counts[pattern.code] = counts.get(pattern.code, 0) + 1
     thin = sorted(code for code, n in counts.items() if len(code) == 3 and n < 2)
     assert thin == []
+
+
+def test_every_three_and_four_digit_code_has_three_patterns() -> None:
+    counts = Counter(pattern.code for pattern in load_lexicon().patterns)
+    codes = _coded(load_codebook())
+    assert len(codes) == 298
+    thin = {code: counts[code] for code in sorted(codes) if counts[code] < 3}
+    assert thin == {}
+
+
+@pytest.mark.parametrize(
+    ("lemma", "kind", "text", "code"),
+    [
+        ("demand", "verb", "demand cooperation military +from", "1012"),
+        ("stage", "verb", "stage strike hunger", "142"),
+        ("stage", "verb", "stage protest demand resignation +of", "1411"),
+        ("hold", "verb", "hold rally pro democracy", "1414"),
+        ("go", "verb", "go on strike against reform", "1432"),
+        ("block", "verb", "block road demand resignation +of", "1441"),
+        ("protest", "noun", "protest violent demand resignation +of", "1451"),
+        ("detonate", "verb", "detonate bomb car", "1832"),
+        ("plant", "verb", "plant bomb roadside", "1833"),
+        ("drop", "verb", "drop bomb guide +on", "1951"),
+        ("carry", "verb", "carry out bombing suicide", "1831"),
+    ],
+)
+def test_specific_patterns_come_before_the_ones_they_contain(
+    lemma: str, kind: str, text: str, code: str
+) -> None:
+    """Wherever a specific pattern binds, a pattern on the same head that asks for a subset of
+    its words binds too (a +preposition is optional when binding), so the specific one must be
+    tried first: "staged a hunger strike" is 142, not 143's "stage strike"."""
+    patterns = load_lexicon().for_lemma(lemma, kind)
+    found = next(p for p in patterns if p.text == text)
+    assert found.code == code
+    broader = [
+        p
+        for p in patterns
+        if p.code != code and set(p.words) <= set(found.words) and p.words != found.words
+    ]
+    assert broader, f"{text!r} has no broader pattern to outrank"
+    assert all(patterns.index(found) < patterns.index(p) for p in broader)
 
 
 def test_all_codes_are_in_the_codebook() -> None:
@@ -389,3 +441,26 @@ def test_known_mislemmatizations_are_fixed(nlp: Any) -> None:
         lemma = nlp(sentence)[1].lemma_
         patterns = lexicon.for_lemma(lemma, "verb")
         assert patterns, f"no patterns for spaCy lemma {lemma!r} of {sentence!r}"
+
+
+# Sentences whose pattern words sit where the parse puts them: a compound on the object
+# ("car bomb"), a noun behind "of" ("weapons of mass destruction"), an amod ("pro-democracy",
+# "precision-guided"), a participle on the object ("protests demanding ...").
+SUBCODE_SENTENCES = [
+    ("Iran demanded military cooperation from Russia.", "1012"),
+    ("Kenyan students staged protests demanding the resignation of President Ruto.", "1411"),
+    ("Hong Kong students held a pro-democracy rally on Sunday.", "1414"),
+    ("Palestinian prisoners went on a hunger strike in Israeli jails.", "142"),
+    ("French workers went on strike against the pension reform.", "1432"),
+    ("Protesters in Bolivia blocked roads demanding the resignation of President Arce.", "1441"),
+    ("Al-Shabaab militants detonated a car bomb in Mogadishu.", "1832"),
+    ("Insurgents planted a roadside bomb in Iraq.", "1833"),
+    ("Israeli jets dropped precision-guided bombs on Gaza.", "1951"),
+    ("Syria used weapons of mass destruction against Israel.", "204"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "code"), SUBCODE_SENTENCES)
+def test_subcode_patterns_match_real_parses(nlp: Any, text: str, code: str) -> None:
+    assert {event.cameo for event in code_text(text, date="2024-03-04")} == {code}

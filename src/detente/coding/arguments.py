@@ -80,6 +80,14 @@ def _descendants(tokens: Sequence[Token], head: Token, depth: int) -> list[Token
     return found
 
 
+def _may_be_word(tokens: Sequence[Token], tok: Token) -> bool:
+    """Whether a dependent can fill a pattern word: not a subject, conjunct or other clause,
+    except a bare gerund ("ruled out supplying tanks")."""
+    if tok.dep == "advcl" and tok.tag == "VBG":
+        return not any(k.dep in {"nsubj", "nsubjpass"} for k in children(tokens, tok.i))
+    return tok.dep not in LIGHT_SKIP_DEPS
+
+
 def bind(
     tokens: Sequence[Token], trigger: Token, pattern: Pattern
 ) -> tuple[tuple[Token, ...], tuple[Token, ...]] | None:
@@ -90,9 +98,7 @@ def bind(
         found = None
         for anchor in reversed(anchors):
             kids = _phrase_children(tokens, anchor)
-            found = next(
-                (t for t in kids if t.lemma == word and t.dep not in LIGHT_SKIP_DEPS), None
-            )
+            found = next((t for t in kids if t.lemma == word and _may_be_word(tokens, t)), None)
             if found is None:
                 # "called off", "stepped up": particles and prepositions
                 found = next(

@@ -136,6 +136,7 @@ class EventCoder:
         else:
             return None
         fallback: Match | None = None
+        best: tuple[int, Match] | None = None
         for pattern in self.lexicon.for_lemma(token.lemma, kind):
             bound = args.bind(tokens, token, pattern)
             if bound is None:
@@ -164,8 +165,12 @@ class EventCoder:
                     return Match(pattern, token, token, words, (), parties)
                 else:
                     continue
-            return Match(pattern, token, verb, words, targets)
-        return fallback
+            # What the sentence actually shows: bound words, plus the preposition if present
+            # ("ruled out supplying" beats "rule +against" without an "against").
+            shown = len(words) + (1 if pattern.prep and targets else 0)
+            if best is None or shown > best[0]:
+                best = (shown, Match(pattern, token, verb, words, targets))
+        return best[1] if best is not None else fallback
 
     def targets_for(
         self,
@@ -191,6 +196,11 @@ class EventCoder:
             if (t.dep == "nsubjpass" if passive else t.dep in args.OBJECT_DEPS)
         ]
         targets = args.actors(tokens, direct, owner)
+        if not targets:
+            # "ruled out supplying Ukraine": the object of a bound verb word.
+            verbs = [w for w in match.words if w.pos in {"VERB", "AUX"}]
+            inner = [t for w in verbs for t in children(tokens, w.i) if t.dep in args.OBJECT_DEPS]
+            targets = args.actors(tokens, inner, owner)
         if match.pattern.reciprocal and len(sources) >= 2:
             return targets  # "A and B signed a deal" needs no target
         conflict = match.pattern.code[:2] >= "14"

@@ -220,9 +220,9 @@ class EventCoder:
             if targets or depth > 2:
                 break
             if clause.dep in {"xcomp", "ccomp"}:
-                inner = clauses.get(clause.i)
-                if inner is not None:
-                    targets = self.targets_for(tokens, inner, owner, sources, clauses, depth + 1)
+                sub = clauses.get(clause.i)
+                if sub is not None:
+                    targets = self.targets_for(tokens, sub, owner, sources, clauses, depth + 1)
                 else:
                     objects = [t for t in children(tokens, clause.i) if t.dep in args.OBJECT_DEPS]
                     found = args.fallback_target_tokens(tokens, clause, objects, conflict=False)

@@ -309,7 +309,9 @@ class EventCoder:
             for one in sources:
                 for other in targets:
                     pairs.append((code, one, other))
-                    if pattern.reciprocal:
+                    # An intent ("Japan wants to build ties with China") is one side's; a
+                    # shared act (talks, a treaty) runs both ways.
+                    if pattern.reciprocal and code[:2] != "03":
                         pairs.append((code, other, one))
                     if pattern.inverse:
                         pairs.append((pattern.inverse, other, one))

@@ -17,150 +17,30 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
-from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
+from detente.actors.context import (
+    COUNTRYISH,
+    GROUP_REFERENCES,
+    GUESSED,
+    MAX_NAME_WORDS,
+    NAME_WORD,
+    OUT_OF_OFFICE,
+    PERSON_PRONOUNS,
+    PLACED,
+    THING_PRONOUNS,
+    ArticleMemory,
+    Word,
+    is_plural_people,
+    place_roles,
+    skip_modifiers,
+)
 from detente.actors.gazetteer import Entry, Gazetteer, default_gazetteer, tokenize
 from detente.models import Actor, Article, Mention
 
+__all__ = ["GUESSED", "PLACED", "ActorFinder"]
+
 LOGGER = logging.getLogger(__name__)
-
-COUNTRYISH = frozenset({"country", "demonym", "capital", "prefix"})
-# Group references and the sector they imply.
-GROUP_REFERENCES: dict[tuple[str, ...], str] = {
-    ("the", "two", "sides"): "",
-    ("both", "sides"): "",
-    ("the", "two", "countries"): "",
-    ("both", "countries"): "",
-    ("the", "two", "nations"): "",
-    ("the", "two", "governments"): "GOV",
-    ("both", "governments"): "GOV",
-    ("the", "two", "leaders"): "GOV",
-    ("the", "two", "heads", "of", "state"): "GOV",
-    ("the", "two", "presidents"): "GOV",
-}
-PERSON_PRONOUNS = frozenset({"he", "she", "his", "her", "him"})
-THING_PRONOUNS = frozenset({"it", "its"})
-_NAME_WORD = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?$|^[A-Z]\.$")
-MAX_NAME_WORDS = 4
-OUT_OF_OFFICE = "out of office on this date"
-# How a role without a country of its own got one (the coder treats a guess with care).
-PLACED = "role, country from the place"
-DIRECTIONS = frozenset({"southern", "northern", "eastern", "western", "central", "occupied"})
-GUESSED = "role, country guessed from the sentence"
-# Words that may stand between a country and its role: "Japan's new prime minister".
-MODIFIERS = frozenset(
-    {
-        "new",
-        "senior",
-        "top",
-        "chief",
-        "acting",
-        "interim",
-        "outgoing",
-        "incoming",
-        "current",
-        "then",
-        "local",
-        "state",
-        "federal",
-        "national",
-        "provincial",
-        "regional",
-        "ruling",
-        "visiting",
-        "two",
-        "three",
-        "several",
-        "many",
-        "some",
-        "other",
-        "its",
-        "their",
-        "leading",
-    }
-)
-
-
-def _place_roles(found: list[Mention], words: list[Word], dominant: str) -> list[Mention]:
-    """Give role-only mentions ("protesters") the sentence's place ("... in Colombo"), else the
-    country the article is about, else the sentence's only country; the last two are marked as
-    guesses (the coder never builds a domestic dyad on a guess)."""
-    if all(m.actor.country for m in found):
-        return found
-    starts = {start: n for n, (_, start, _) in enumerate(words)}
-    place = ""
-    for m in found:
-        n = starts.get(m.start, 0)
-        before = [w.lower() for w, _, _ in words[max(0, n - 2) : n]]
-        near_in = before[-1:] == ["in"] or (before[:1] == ["in"] and before[-1] in DIRECTIONS)
-        if m.kind in {"capital", "country"} and near_in:
-            place = m.actor.country
-            break
-    named = {
-        m.actor.country
-        for m in found
-        if m.actor.country and not m.actor.country.startswith(("IGO:", "NGO:"))
-    }
-    if place:
-        country, rule = place, PLACED
-    elif dominant:
-        country, rule = dominant, GUESSED
-    elif len(named) == 1:
-        country, rule = next(iter(named)), GUESSED
-    else:
-        return found
-    return [
-        replace(m, actor=replace(m.actor, country=country, rule=rule))
-        if m.kind == "role" and not m.actor.country
-        else m
-        for m in found
-    ]
-
-
-def _is_plural_people(word: str) -> bool:
-    return word.endswith("s") and not word.endswith("ss") and word[:1].isupper()
-
-
-def _skip_modifiers(lower: list[str], k: int) -> int:
-    for _ in range(2):
-        if k < len(lower) and lower[k] in MODIFIERS:
-            k += 1
-    return k
-
-
-Word = tuple[str, int, int]
-
-
-@dataclass(slots=True)
-class _ArticleMemory:
-    """What an article has said so far: people named with titles, recent actors."""
-
-    names: dict[str, Actor] = field(default_factory=dict)
-    countries: list[str] = field(default_factory=list)  # most recent last, no repeats in a row
-    last_person: Actor | None = None
-    last_thing: Actor | None = None
-    country_counts: Counter[str] = field(default_factory=Counter)
-
-    def dominant_country(self) -> str:
-        """The country the article is about so far: named at least twice, more than any other."""
-        ranked = self.country_counts.most_common(2)
-        if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
-            return ranked[0][0]
-        return ""
-
-    def saw(self, actor: Actor, kind: str) -> None:
-        if actor.country and not actor.country.startswith(("IGO:", "NGO:")):
-            if actor.country in self.countries:
-                self.countries.remove(actor.country)
-            self.countries.append(actor.country)
-            if kind in COUNTRYISH or kind == "metonym":
-                self.country_counts[actor.country] += 1
-        if kind == "person":
-            self.last_person = actor
-        elif kind in {"country", "capital", "metonym", "org"}:
-            self.last_thing = actor
 
 
 class ActorFinder:
@@ -187,7 +67,7 @@ class ActorFinder:
         self._gazetteer = None
 
     def __call__(self, article: Article) -> Article:
-        memory = _ArticleMemory()
+        memory = ArticleMemory()
         mentions: list[Mention] = []
         for sent in article.sents:
             words = [(w, s + sent.start, e + sent.start) for w, s, e in tokenize(sent.text)]
@@ -195,7 +75,7 @@ class ActorFinder:
         return replace(article, mentions=tuple(mentions))
 
     def find(
-        self, words: list[Word], sentence_index: int, article: Article, memory: _ArticleMemory
+        self, words: list[Word], sentence_index: int, article: Article, memory: ArticleMemory
     ) -> list[Mention]:
         day = article.date or dt.date.today()
         found: list[Mention] = []
@@ -211,7 +91,7 @@ class ActorFinder:
             for member in mention.members:
                 memory.saw(member, "country")
             i = next_i
-        return _place_roles(found, words, memory.dominant_country())
+        return place_roles(found, words, memory.dominant_country())
 
     def _mention_at(
         self,
@@ -220,7 +100,7 @@ class ActorFinder:
         sentence_index: int,
         article: Article,
         day: dt.date,
-        memory: _ArticleMemory,
+        memory: ArticleMemory,
         found: list[Mention],
     ) -> tuple[Mention, int, str] | None:
         text = article.text
@@ -266,7 +146,7 @@ class ActorFinder:
                 actor = replace(actor, sector=role[0].sector, rule="pronoun+role")
                 return make(i, role[1], actor, "role"), role[1], "role"
             return make(i, i + 1, actor, "pronoun"), i + 1, "pronoun"
-        if word in memory.names and _NAME_WORD.match(word):
+        if word in memory.names and NAME_WORD.match(word):
             # A surname or full name already introduced with a title in this article.
             length = 1
             while (
@@ -291,7 +171,7 @@ class ActorFinder:
             k = j
             if k < len(words) and lower[k] in {"'s", "’s"}:
                 k += 1
-            k = _skip_modifiers(lower, k)
+            k = skip_modifiers(lower, k)
             role = self._role_after(words, k)
             if role is None and country_entry.kind in COUNTRYISH:
                 shared = self._shared_role(words, lower, k)
@@ -320,7 +200,7 @@ class ActorFinder:
                 if person is not None:
                     return make(k, name_end, person, "person"), name_end, "person"
             actor = self._entry_actor(entry, day)
-            if entry.kind == "demonym" and _is_plural_people(words[j - 1][0]):
+            if entry.kind == "demonym" and is_plural_people(words[j - 1][0]):
                 # "Libyans protested": a plural demonym names people, not the state.
                 actor = replace(actor, sector="CVL", rule="plural demonym")
             return make(i, j, actor, entry.kind), j, entry.kind
@@ -395,7 +275,7 @@ class ActorFinder:
         match = self.gazetteer.match_at(words, k + 1)
         if match is None or match[1][0].kind not in COUNTRYISH:
             return None
-        role = self._role_after(words, _skip_modifiers(lower, k + 1 + match[0]))
+        role = self._role_after(words, skip_modifiers(lower, k + 1 + match[0]))
         return role[0] if role is not None else None
 
     def _of_country(self, words: list[Word], lower: list[str], k: int) -> tuple[str, int]:
@@ -440,7 +320,7 @@ class ActorFinder:
         if match is not None and match[1][0].kind == "person":
             return k + match[0], self._entry_actor(match[1][0], day)
         end = k
-        while end < len(words) and end - k < MAX_NAME_WORDS and _NAME_WORD.match(words[end][0]):
+        while end < len(words) and end - k < MAX_NAME_WORDS and NAME_WORD.match(words[end][0]):
             if end > k and words[end][1] > words[end - 1][2] + 1:
                 break
             hit = self.gazetteer.match_at(words, end)
@@ -482,7 +362,7 @@ class ActorFinder:
         )
 
     def _remember_name(
-        self, words: list[Word], start: int, end: int, actor: Actor, memory: _ArticleMemory
+        self, words: list[Word], start: int, end: int, actor: Actor, memory: ArticleMemory
     ) -> None:
         parts = [w for w, _, _ in words[start:end] if w not in {"-", "."}]
         memory.names[" ".join(parts)] = actor
@@ -493,7 +373,7 @@ class ActorFinder:
             memory.names[parts[0]] = actor
         memory.last_person = actor
 
-    def _context_country(self, found: list[Mention], memory: _ArticleMemory) -> str:
+    def _context_country(self, found: list[Mention], memory: ArticleMemory) -> str:
         """The country a title with an unknown name belongs to: the last country named in
         the sentence, else the country the article names most."""
         for mention in reversed(found):

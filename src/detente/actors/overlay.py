@@ -25,6 +25,8 @@ from detente.actors.kb import (
     PEOPLE_FILE,
     KnowledgeBase,
     Person,
+)
+from detente.actors.kb_files import (
     _load_countries,
     _load_organisations,
     _load_people,

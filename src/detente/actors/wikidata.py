@@ -28,12 +28,14 @@ from typing import Any, Literal
 import yaml
 
 from detente.actors.kb import (
-    _QID_RE,
     COUNTRIES_FILE,
     DATA_DIR,
     ORGANISATIONS_FILE,
     Person,
     Role,
+)
+from detente.actors.kb_files import (
+    _QID_RE,
     _Entry,
     _load_countries,
     _load_organisations,

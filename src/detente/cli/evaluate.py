@@ -56,9 +56,8 @@ def eval_command(
         for path in gold:
             if not Path(path).is_file():
                 raise InputError(f"gold file {path} does not exist")
-            figures = (
-                score_actors(path).to_dict() if actors else score_items(read_gold(path)).to_dict()
-            )
+            score = score_actors(path) if actors else score_items(read_gold(path))
+            figures = score.to_dict()
             name = Path(path).name
             if baseline and update:
                 floors = raise_floors(
@@ -67,13 +66,17 @@ def eval_command(
             elif baseline:
                 problems += check_floors(floors, name, digest(path), figures)
             _print(path, figures)
-            if errors and not actors:
-                for error in score_items(read_gold(path)).errors:
-                    stdout.print(
-                        f"- {error['id']}: missed {error['missed']} false {error['false']}",
-                        highlight=False,
+            for error in score.errors if errors else []:
+                if actors:
+                    found = ", ".join(f"{c} {s}".strip() for c, s in error["found"]) or "nothing"
+                    line = (
+                        f"- {error['id']}: gold {error['gold']} ({error['span']!r}); found {found}"
                     )
-                    stdout.print(f"    {error['text']}", highlight=False)
+                    stdout.print(line, highlight=False)
+                    continue
+                line = f"- {error['id']}: missed {error['missed']} false {error['false']}"
+                stdout.print(line, highlight=False)
+                stdout.print(f"    {error['text']}", highlight=False)
         if baseline and update:
             save_baseline(baseline, floors)
             stderr.print(f"floors written to {baseline}")

@@ -55,9 +55,12 @@ def mention_index(tokens: Sequence[Token], mentions: Sequence[Mention]) -> dict[
 def _phrase_children(tokens: Sequence[Token], head: Token) -> list[Token]:
     """Children, plus the nouns behind "of" ("two days of talks", "a round of talks")."""
     kids = children(tokens, head.i)
-    for prep in kids:
-        if prep.dep == "prep" and prep.text.lower() == "of":
-            kids = [*kids, *(t for t in children(tokens, prep.i) if t.dep == "pobj")]
+    # The head's own "of", and its object's: "wrapped up two days of talks".
+    holders = [head, *(k for k in kids if k.dep in OBJECT_DEPS)]
+    for holder in holders:
+        for prep in children(tokens, holder.i):
+            if prep.dep == "prep" and prep.text.lower() == "of":
+                kids = [*kids, *(t for t in children(tokens, prep.i) if t.dep == "pobj")]
     return kids
 
 

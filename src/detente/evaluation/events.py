@@ -36,6 +36,14 @@ LOGGER = logging.getLogger(__name__)
 Triple = tuple[str, str, str]
 # PLV merges the two yielding types.
 PLV_TYPES = {"CONCEDE": "YIELD", "RETREAT": "YIELD"}
+# Types of earlier PLOVER drafts (the PLOVER GSR uses them) that POLECAT-era PLOVER, which this
+# project codes, merged into others.
+LEGACY_PLOVER = {
+    "DEMAND": "REQUEST",
+    "DISAPPROVE": "ACCUSE",
+    "INVESTIGATE": "ACCUSE",
+    "FIGHT": "ASSAULT",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +168,7 @@ def _gold_event(raw: dict[str, Any]) -> GoldEvent | None:
         plover = plover_for_cameo(cameo)
     if not plover and code and not code[:1].isdigit():
         plover = code
+    plover = LEGACY_PLOVER.get(plover, plover)
     source_span, target_span = _span(raw.get("source_offsets")), _span(raw.get("target_offsets"))
     if not plover or not (source or source_span):
         return None

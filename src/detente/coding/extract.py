@@ -136,7 +136,7 @@ class EventCoder:
         else:
             return None
         fallback: Match | None = None
-        best: tuple[int, Match] | None = None
+        best: tuple[float, Match] | None = None
         for pattern in self.lexicon.for_lemma(token.lemma, kind):
             bound = args.bind(tokens, token, pattern)
             if bound is None:
@@ -167,7 +167,8 @@ class EventCoder:
                     continue
             # What the sentence actually shows: bound words, plus the preposition if present
             # ("ruled out supplying" beats "rule +against" without an "against").
-            shown = len(words) + (1 if pattern.prep and targets else 0)
+            # A pattern whose preposition is missing shows less than one that needs none.
+            shown = len(words) + (1.0 if targets else -0.5) * bool(pattern.prep)
             if best is None or shown > best[0]:
                 best = (shown, Match(pattern, token, verb, words, targets))
         return best[1] if best is not None else fallback
@@ -323,7 +324,8 @@ class EventCoder:
             pairs.extend(
                 (code, a, Actor(a.text, a.country, "", a.name, "", "domestic")) for a in sources
             )
-        elif pattern.target == "optional":
+        elif pattern.target == "optional" and match.verb.dep in {"ROOT", "conj", "ccomp"}:
+            # A one-sided act of a main clause; "summoned the envoy to protest" is the summons.
             pairs.extend((code, one, None) for one in sources)
         if place is not None and place.country:
             pairs = [located_meeting(cameo, a, b, place) for cameo, a, b in pairs]

@@ -76,3 +76,20 @@ def test_registry_lists_names_on_unknown() -> None:
     assert registry.get("widget.v1") is make
     with pytest.raises(ConfigError, match=r"no widgets named 'widget\.v2'; available: widget\.v1"):
         registry.get("widget.v2")
+
+
+class Misconfigured:
+    name = "misconfigured"
+    requires: tuple[str, ...] = ("text",)
+    assigns: tuple[str, ...] = ()
+
+    def __call__(self, article: Article) -> Article:
+        raise ConfigError("spaCy model 'nope' is not installed")
+
+
+def test_pipeline_configuration_errors_stop_the_batch() -> None:
+    failures: list[StageFailure] = []
+    pipeline = Pipeline([Misconfigured()], on_error=failures.append)
+    with pytest.raises(ConfigError, match="not installed"):
+        list(pipeline.pipe([Article(id="1", text="a"), Article(id="2", text="b")]))
+    assert failures == []

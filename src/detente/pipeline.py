@@ -92,6 +92,8 @@ class Pipeline:
         for stage in self.stages:
             try:
                 article = stage(article)
+            except ConfigError:
+                raise  # a missing model or a bad setting fails every article: stop at once
             except Exception as error:  # one bad article must never end the batch
                 self.failures += 1
                 self.on_error(StageFailure(article.id, article.origin, stage.name, error))

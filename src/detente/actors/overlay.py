@@ -33,6 +33,7 @@ from detente.actors.kb_files import (
     _read_entries,
 )
 from detente.errors import DataError
+from detente.paths import data_home
 
 __all__ = [
     "OverlayResult",
@@ -60,12 +61,7 @@ _HEADER = """\
 
 def user_kb_dir() -> Path:
     """``$DETENTE_HOME/kb``, else ``$XDG_DATA_HOME/detente/kb``, else ``~/.local/share/...``."""
-    home = os.environ.get("DETENTE_HOME", "").strip()
-    if home:
-        return Path(home).expanduser() / "kb"
-    xdg = Path(os.environ.get("XDG_DATA_HOME", "").strip() or "relative").expanduser()
-    base = xdg if xdg.is_absolute() else Path.home() / ".local" / "share"
-    return base / "detente" / "kb"
+    return data_home() / "kb"
 
 
 def overlay_path() -> Path:

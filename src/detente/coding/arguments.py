@@ -1,9 +1,10 @@
-"""Finding the arguments of a trigger in a dependency parse: who acts, on whom, where.
+"""Finding the arguments of a trigger in a dependency parse: who acts, and on whom.
 
 Pure functions over ``Token`` records: the source (subject, passive agent, or the subject a
 coordinated, controlled or relative clause inherits), the target (direct object, the object of
-a pattern's preposition, fallbacks), the actor mentions those tokens name, and the place,
-origin and attribution of an event.
+a pattern's preposition, fallbacks) and the actor mentions those tokens name.  The place,
+origin and attribution of an event are in :mod:`detente.coding.places`; targets inside the
+clauses that modify an argument in :mod:`detente.coding.clauses`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import replace
 from detente.actors import mentions
 from detente.coding.lexicon import Pattern
 from detente.coding.mode import children
-from detente.models import Actor, Mention, Place, Token
+from detente.models import Actor, Mention, Token
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 OBJECT_DEPS = frozenset({"dobj", "obj", "dative", "attr", "oprd"})
@@ -244,18 +245,9 @@ def actors(
         if depth > 6:
             return
         mention = owner.get(tok.i)
-        if mention is not None and (mention.actor.country or mention.members):
-            for actor in mention.members or (mention.actor,):
+        if mention is not None:
+            for actor in _mention_actors(tokens, tok, mention, owner):
                 add(actor)
-        elif mention is not None:
-            # A role without a country ("its government"): the country may sit on a
-            # possessive or modifier of the same noun.
-            country = _modifier_country(tokens, tok, owner)
-            add(
-                replace(mention.actor, country=country, rule="role+possessive")
-                if country
-                else mention.actor
-            )
         else:
             for kid in children(tokens, tok.i):
                 if kid.dep in NOMINAL_DEPS:
@@ -268,12 +260,39 @@ def actors(
                     for obj in _objects_of_preps(tokens, kid, {"in", "from", "by"}):
                         visit(obj, depth + 1)  # "vehicles made in China"
         for kid in children(tokens, tok.i):
-            if kid.dep == "conj":
+            if kid.dep == "conj" or (kid.dep == "appos" and _listed(tokens, tok, kid)):
                 visit(kid, depth + 1)
 
     for head in heads:
         visit(head, 0)
     return found
+
+
+def _mention_actors(
+    tokens: Sequence[Token], tok: Token, mention: Mention, owner: dict[int, Mention]
+) -> list[Actor]:
+    """The actors of a mention; a role without a country ("its government") takes the
+    country of its own modifier, and one with only a guessed country that of a name
+    compounded with it ("European Union leaders")."""
+    if mention.members:
+        return list(mention.members)
+    actor = mention.actor
+    if not actor.country:
+        deps = {"poss", "amod", "compound", "nmod"}
+    elif actor.rule == GUESSED:
+        deps = {"compound"}
+    else:
+        return [actor]
+    country = _modifier_country(tokens, tok, owner, deps)
+    return [replace(actor, country=country, rule="role+possessive")] if country else [actor]
+
+
+def _listed(tokens: Sequence[Token], head: Token, appos: Token) -> bool:
+    """An apposition that is really a list item ("the UK, France, and Italy"): it or its
+    head continues into a coordination after it."""
+    return any(k.dep == "conj" for k in children(tokens, appos.i)) or any(
+        k.dep == "conj" and k.i > appos.i for k in children(tokens, head.i)
+    )
 
 
 def _objects_of_preps(tokens: Sequence[Token], head: Token, preps: set[str]) -> list[Token]:
@@ -286,25 +305,15 @@ def _objects_of_preps(tokens: Sequence[Token], head: Token, preps: set[str]) -> 
     ]
 
 
-def _modifier_country(tokens: Sequence[Token], tok: Token, owner: dict[int, Mention]) -> str:
+def _modifier_country(
+    tokens: Sequence[Token], tok: Token, owner: dict[int, Mention], deps: set[str]
+) -> str:
     own = owner.get(tok.i)
     for kid in children(tokens, tok.i):
-        if kid.dep in {"poss", "amod", "compound", "nmod"}:
+        if kid.dep in deps:
             mention = owner.get(kid.i)
             if mention is not None and mention is not own and mention.actor.country:
                 return mention.actor.country
-    return ""
-
-
-def sentence_place(tokens: Sequence[Token], owner: dict[int, Mention]) -> str:
-    """The country of any "in <capital or country>" in the sentence: context for role-only
-    actors, not the event's location ("protesters stormed ... in Colombo")."""
-    for tok in tokens:
-        if tok.dep == "prep" and tok.text.lower() == "in":
-            for obj in children(tokens, tok.i):
-                mention = owner.get(obj.i)
-                if mention is not None and mention.kind in {"capital", "country"}:
-                    return mention.actor.country
     return ""
 
 
@@ -347,33 +356,9 @@ def with_country(actors: list[Actor], country: str, guess: str) -> list[Actor]:
     return out
 
 
-def origin_country(
-    tokens: Sequence[Token], anchors: Sequence[Token], owner: dict[int, Mention]
-) -> str:
-    """A "from X" next to the trigger: "hosted a delegation from Sudan" -> Sudan."""
-    objects = [t for a in anchors for t in children(tokens, a.i) if t.dep in OBJECT_DEPS]
-    for anchor in [*anchors, *objects]:
-        for prep in children(tokens, anchor.i):
-            if prep.dep == "prep" and prep.text.lower() == "from":
-                for obj in children(tokens, prep.i):
-                    mention = owner.get(obj.i)
-                    if mention is not None and mention.actor.country:
-                        return mention.actor.country
-    return ""
-
-
-def context_country(place: Place | None, mentions: Sequence[Mention]) -> str:
-    """The country of a role-only actor: the event's place, else the sentence's first country."""
-    if place is not None and place.country:
-        return place.country
-    for mention in mentions:
-        country = mention.actor.country
-        if country and not country.startswith(("IGO:", "NGO:")):
-            return country
-    return ""
-
-
 def governed_by_trigger(tokens: Sequence[Token], verb: Token, triggers: set[int]) -> bool:
+    while verb.dep == "conj" and verb.head != verb.i and tokens[verb.head].pos in {"VERB", "AUX"}:
+        verb = tokens[verb.head]  # "offered to lead ... and to deploy ...": the first conjunct
     if verb.head == verb.i:
         return False
     head = tokens[verb.head]
@@ -404,62 +389,3 @@ def own_command(
     ordered = actors(tokens, [k for k in kids if k.dep in OBJECT_DEPS], owner)
     own = {a.country for a in sources}
     return all(not a.country or a.country in own for a in ordered)
-
-
-def find_place(
-    tokens: Sequence[Token], anchors: Sequence[Token], owner: dict[int, Mention]
-) -> Place | None:
-    """Where it happened: "in Bangkok", "at the border" next to the trigger or its words."""
-    for anchor in anchors:
-        for prep in children(tokens, anchor.i):
-            if prep.dep != "prep" or prep.text.lower() not in {"in", "at"}:
-                continue
-            for obj in children(tokens, prep.i):
-                mention = owner.get(obj.i)
-                if mention is not None and mention.actor.rule in {
-                    "capital as metonym",
-                    "country name",
-                }:
-                    return Place(mention.text, mention.actor.country)
-    return None
-
-
-def attribution(tokens: Sequence[Token], verb: Token, owner: dict[int, Mention]) -> str:
-    for tok in tokens:
-        if tok.text.lower() == "according" and tok.dep == "prep":
-            to = next((t for t in children(tokens, tok.i) if t.text.lower() == "to"), None)
-            if to is not None:
-                objs = [t for t in children(tokens, to.i) if t.dep == "pobj"]
-                if objs:
-                    return "according to " + subtree_text(tokens, objs[0])
-    current = verb
-    for _ in range(4):
-        if current.dep != "ccomp" or current.head == current.i:
-            break
-        head = tokens[current.head]
-        if head.lemma in REPORTING_VERBS:
-            subjects = [t for t in children(tokens, head.i) if t.dep == "nsubj"]
-            if subjects:
-                return subtree_text(tokens, subjects[0])
-        current = head
-    return ""
-
-
-def subtree_text(tokens: Sequence[Token], root: Token) -> str:
-    members = {root.i}
-    changed = True
-    while changed:
-        changed = False
-        for tok in tokens:
-            if tok.head in members and tok.i not in members:
-                members.add(tok.i)
-                changed = True
-    ordered = sorted(members)
-    first, last = tokens[ordered[0]], tokens[ordered[-1]]
-    text = ""
-    for i in range(first.i, last.i + 1):
-        tok = tokens[i]
-        if text and tok.start > tokens[i - 1].end:
-            text += " "
-        text += tok.text
-    return text

@@ -23,6 +23,8 @@ from dataclasses import dataclass, replace
 
 from detente.actors.mentions import GUESSED
 from detente.coding import arguments as args
+from detente.coding import places
+from detente.coding.clauses import clause_target_tokens, clause_targets, named_actors
 from detente.coding.codebook import Codebook, load_codebook
 from detente.coding.dates import resolve_event_date
 from detente.coding.lexicon import Lexicon, Pattern, load_lexicon
@@ -146,7 +148,11 @@ class EventCoder:
                 pattern.prep
                 and targets
                 and owner is not None
-                and not args.actors(tokens, targets, owner)
+                and not (
+                    args.actors(tokens, targets, owner)
+                    if pattern.reciprocal
+                    else clause_targets(tokens, targets, owner)
+                )
             ):
                 # "called Erdogan on Tuesday" is not "call on": try a less specific pattern.
                 if fallback is None and kind == "verb":
@@ -187,7 +193,9 @@ class EventCoder:
         if match.between:
             return []
         if match.pattern.prep and match.target_tokens:
-            return args.actors(tokens, match.target_tokens, owner)
+            if match.pattern.reciprocal:
+                return args.actors(tokens, match.target_tokens, owner)
+            return clause_targets(tokens, match.target_tokens, owner)
         if match.pattern.kind == "noun":
             return args.actors(tokens, args.nominal_target_tokens(tokens, match.trigger), owner)
         passive = args.is_passive(tokens, match.verb)
@@ -196,7 +204,13 @@ class EventCoder:
             for t in children(tokens, match.verb.i)
             if (t.dep == "nsubjpass" if passive else t.dep in args.OBJECT_DEPS)
         ]
-        targets = args.actors(tokens, direct, owner)
+        # "renewed its agreement to join ...": what the source owns is not its target.
+        own = {a.code for a in sources}
+        targets = [
+            t
+            for t in args.actors(tokens, direct, owner)
+            if not (t.rule == "pronoun" and t.code in own)
+        ]
         if not targets:
             # "ruled out supplying Ukraine": the object of a bound verb word.
             verbs = [w for w in match.words if w.pos in {"VERB", "AUX"}]
@@ -217,10 +231,17 @@ class EventCoder:
         if targets:
             return targets
         targets = args.actors(tokens, fallback, owner)
-        for clause in children(tokens, match.verb.i):
+        if not targets and not match.pattern.reciprocal:
+            # "revoked a pact that let U.S. troops stay": the object's own clause names them;
+            # the partner of a shared act is named directly ("signed a deal with"), never so.
+            targets = named_actors(tokens, clause_target_tokens(tokens, direct), owner)
+        complements = [k for k in children(tokens, match.verb.i) if k.dep in {"xcomp", "ccomp"}]
+        # "offered to lead a force and to deploy police to Haiti": each coordinated complement.
+        complements += [k for c in complements for k in children(tokens, c.i) if k.dep == "conj"]
+        for clause in complements:
             if targets or depth > 2:
                 break
-            if clause.dep in {"xcomp", "ccomp"}:
+            if clause.pos in {"VERB", "AUX"}:
                 sub = clauses.get(clause.i)
                 if sub is not None:
                     targets = self.targets_for(tokens, sub, owner, sources, clauses, depth + 1)
@@ -248,12 +269,12 @@ class EventCoder:
             return  # the ordered act is coded from its own clause
         targets = self.targets_for(tokens, match, owner, sources, clauses)
         anchors = [match.verb, match.trigger, *match.words]
-        place = args.find_place(tokens, anchors, owner)
+        place = places.find_place(tokens, anchors, owner)
         # A role-only actor ("protesters") takes the place's country, else a "from X", else the
         # sentence's first country; the last is a guess, so it may not make a domestic dyad.
-        located = place.country if place is not None else args.sentence_place(tokens, owner)
-        guess = "" if located else args.context_country(None, list(owner.values()))
-        origin = args.origin_country(tokens, anchors, owner)
+        located = place.country if place is not None else places.sentence_place(tokens, owner)
+        guess = "" if located else places.context_country(None, list(owner.values()))
+        origin = places.origin_country(tokens, anchors, owner)
         sources = args.with_country(sources, located, guess)
         targets = args.with_country(targets, origin or located, "" if origin else guess)
         if not sources:
@@ -265,7 +286,7 @@ class EventCoder:
             clause_mode(tokens, match.trigger, verb=match.verb),
         )
         date, precision = resolve_event_date(sent.text, article.date, forward=mode != "asserted")
-        attribution = args.attribution(tokens, match.verb, owner)
+        attribution = places.attribution(tokens, match.verb, owner)
         mention_id = hashlib.sha1(
             f"{article.id}|{sent.index}|{match.trigger.start}".encode()
         ).hexdigest()[:12]

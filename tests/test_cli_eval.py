@@ -68,19 +68,21 @@ def test_cli_eval_gate_round_trip(
     runner: CliRunner, cli_app: typer.Typer, gold: Path, tmp_path: Path
 ) -> None:
     floors = tmp_path / "floors.json"
+    rules = ["--coder", "coding.rules.v1"]
     update = runner.invoke(
-        cli_app, ["eval", str(gold), "--baseline", str(floors), "--update-baseline"]
+        cli_app, ["eval", str(gold), *rules, "--baseline", str(floors), "--update-baseline"]
     )
     assert update.exit_code == 0, update.output
-    assert json.loads(floors.read_text())["gold.jsonl"]["precision"] == 1.0
-    check = runner.invoke(cli_app, ["eval", str(gold), "--baseline", str(floors)])
+    key = "coding.rules.v1:gold.jsonl"  # floors are kept per coder
+    assert json.loads(floors.read_text())[key]["precision"] == 1.0
+    check = runner.invoke(cli_app, ["eval", str(gold), *rules, "--baseline", str(floors)])
     assert check.exit_code == 0, check.output
     data = json.loads(floors.read_text())
-    data["gold.jsonl"]["recall"] = 1.5  # a floor no coder can reach
+    data[key]["recall"] = 1.5  # a floor no coder can reach
     floors.write_text(json.dumps(data))
-    failing = runner.invoke(cli_app, ["eval", str(gold), "--baseline", str(floors)])
+    failing = runner.invoke(cli_app, ["eval", str(gold), *rules, "--baseline", str(floors)])
     assert failing.exit_code == 1
-    assert "gold.jsonl: recall 1.0000 fell below the floor 1.5000" in failing.stderr
+    assert f"{key}: recall 1.0000 fell below the floor 1.5000" in failing.stderr
 
 
 def test_cli_eval_missing_file(runner: CliRunner, cli_app: typer.Typer, tmp_path: Path) -> None:

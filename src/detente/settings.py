@@ -32,7 +32,13 @@ class Settings:
         "spaCy pipeline to load; an official `en_core_web_sm` install works too.",
     )
     coder: str = _setting(
-        "coding.rules.v1", "Registered coding stage that turns parses into events."
+        "auto",
+        "Registered coding stage that turns parses into events; `auto` is `coding.hybrid.v1` "
+        "(rules plus the MiniLM second opinion) when the `[embeddings]` extra is installed, "
+        "else `coding.rules.v1`.",
+    )
+    second_opinion_threshold: float = _setting(
+        0.5, "Least classifier probability for a second-opinion event (coder hybrid.v1)."
     )
     batch_size: int = _setting(64, "Articles per batch when coding a stream.")
     n_process: int = _setting(1, "Worker processes for coding (1 = in this process).")

@@ -9,15 +9,18 @@ import typer
 from rich.table import Table
 
 from detente.cli.app import app, run, stderr, stdout
+from detente.coder import resolve_coder
 from detente.errors import InputError
 from detente.evaluation import read_gold, score_actors, score_items
 from detente.evaluation.baseline import (
+    baseline_key,
     check_floors,
     digest,
     load_baseline,
     raise_floors,
     save_baseline,
 )
+from detente.settings import load_settings
 
 ROWS = (
     ("precision", "precision (source, target, PLOVER)"),
@@ -45,6 +48,9 @@ def eval_command(
     allow_regression: bool = typer.Option(
         False, "--allow-regression", help="Let an update lower a floor."
     ),
+    coder: str = typer.Option(
+        None, "--coder", help="Coding stage to score (default: the `coder` setting)."
+    ),
 ) -> None:
     """Score the pipeline on gold files: P/R/F1, mode accuracy, confusion, errors."""
 
@@ -52,20 +58,25 @@ def eval_command(
         if format not in ("table", "json"):
             raise InputError(f"--format {format!r} is not one of table, json")
         floors = load_baseline(baseline) if baseline else {}
+        settings = load_settings(coder=coder)
+        chosen = resolve_coder(settings.coder)
         problems: list[str] = []
         for path in gold:
             if not Path(path).is_file():
                 raise InputError(f"gold file {path} does not exist")
-            score = score_actors(path) if actors else score_items(read_gold(path))
+            score = (
+                score_actors(path) if actors else score_items(read_gold(path), settings=settings)
+            )
             figures = score.to_dict()
-            name = Path(path).name
+            # Floors are per coder: the rules alone and the hybrid are gated separately.
+            name = baseline_key(chosen, Path(path).name)
             if baseline and update:
                 floors = raise_floors(
                     floors, name, digest(path), figures, allow_regression=allow_regression
                 )
             elif baseline:
                 problems += check_floors(floors, name, digest(path), figures)
-            _print(path, figures)
+            _print(path, figures, chosen)
             for error in score.errors if errors else []:
                 if actors:
                     found = ", ".join(f"{c} {s}".strip() for c, s in error["found"]) or "nothing"
@@ -84,11 +95,11 @@ def eval_command(
             stderr.print(f"[red]gate:[/] {problem}", highlight=False)
         return len(problems)
 
-    def _print(path: str, figures: dict[str, object]) -> None:
+    def _print(path: str, figures: dict[str, object], coder: str) -> None:
         if format == "json":
-            print(json.dumps({"file": path, **figures}))
+            print(json.dumps({"file": path, "coder": coder, **figures}))
             return
-        table = Table(title=path)
+        table = Table(title=path if actors else f"{path} ({coder})")
         table.add_column("figure")
         table.add_column("value", justify="right")
         for key, label in ROWS if not actors else [(k, k) for k in figures]:

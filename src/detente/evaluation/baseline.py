@@ -20,6 +20,11 @@ GATED = ("precision", "recall", "f1", "mode_accuracy")
 CEILINGS = ("non_asserted_reported_asserted",)
 
 
+def baseline_key(coder: str, name: str) -> str:
+    """Floors are kept per coder and gold file: ``coding.rules.v1:dev.jsonl``."""
+    return f"{coder}:{name}"
+
+
 def digest(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
@@ -43,7 +48,9 @@ def check_floors(
     """Problems with ``figures`` for gold file ``name``: figures under floors, changed gold."""
     entry = baseline.get(name)
     if entry is None:
-        return [f"{name}: no baseline yet; run `detente eval {name} --update-baseline`"]
+        coder, _, file = name.rpartition(":")
+        command = f"detente eval {file}" + (f" --coder {coder}" if coder else "")
+        return [f"{name}: no baseline yet; run `{command} --baseline FILE --update-baseline`"]
     problems = []
     if entry.get("sha256") != gold_digest:
         problems.append(f"{name}: the gold file changed (sha256 differs); re-baseline on purpose")

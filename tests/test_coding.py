@@ -31,6 +31,10 @@ CASES: list[tuple[str, list[Tuple]]] = [
         [("PER", "BOL", "161", "prescriptive")],
     ),
     ("Poland will send tanks to Ukraine next month.", [("POL", "UKR", "072", "future")]),
+    (
+        "Columnists argue that Portugal ought to sit down with Morocco over fishing quotas.",
+        [("MAR", "PRT", "040", "prescriptive"), ("PRT", "MAR", "040", "prescriptive")],
+    ),
     ("Spain may recognise Palestine this year.", [("ESP", "PSE", "054", "hypothetical")]),
     ("Egypt has not condemned Sudan.", [("EGY", "SDN", "111", "negated")]),
     ("If Ghana attacks Togo, Nigeria will respond.", [("GHA", "TGO", "190", "hypothetical")]),

@@ -82,8 +82,9 @@ HYPOTHETICAL_GOVERNORS = frozenset(
     }
 )
 NEGATING_GOVERNORS = frozenset({"fail", "refuse", "decline", "deny", "avoid", "stop", "cease"})
+# "ought" too: spaCy makes it the head of "ought to sit down", not an auxiliary.
 PRESCRIPTIVE_GOVERNORS = frozenset(
-    {"need", "have", "require", "necessary", "important", "essential"}
+    {"need", "have", "require", "necessary", "important", "essential", "ought"}
 )
 # Nouns whose complement clause has not happened: "Biden's willingness to visit China".
 HYPOTHETICAL_NOUNS = frozenset(

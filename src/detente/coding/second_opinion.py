@@ -24,6 +24,7 @@ from detente.embeddings.classifier import (
     NONE,
     TrainingExample,
     TypeClassifier,
+    features,
     load_training,
     training_key,
     training_path,
@@ -38,10 +39,18 @@ __all__ = ["CODER", "SecondOpinion", "TrainedModels", "train_models"]
 LOGGER = logging.getLogger(__name__)
 
 CODER = "minilm.v1"
-# Chosen by 5-fold cross-validation on the training sentences (type accuracy 0.754).
-L2, STEPS, RATE = 1e-4, 3000, 8.0
+# Chosen by 5-fold cross-validation on the training sentences: type accuracy 0.796 with the
+# hashed words beside the sentence vector, 0.742 with the vector alone (2,844 sentences).
+L2, STEPS, RATE, MOMENTUM = 1e-4, 300, 8.0, 0.9
 # Everything the trained weights depend on goes into their cache key.
-TRAINING = {"l2": L2, "steps": STEPS, "rate": RATE, "encode_batch": 1}
+TRAINING = {
+    "l2": L2,
+    "steps": STEPS,
+    "rate": RATE,
+    "momentum": MOMENTUM,
+    "encode_batch": 1,
+    "features": "minilm+words4096",
+}
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 
 
@@ -90,11 +99,11 @@ def train_models(
             TypeClassifier.load(types_file), TypeClassifier.load(modes_file), codes
         )
     LOGGER.info("training the second-opinion classifier on %d sentences (once)", len(examples))
-    vectors = encoder.encode([e.text for e in examples])
-    types = TypeClassifier.train(
-        vectors, [e.plover for e in examples], l2=L2, steps=STEPS, rate=RATE
-    )
-    modes = TypeClassifier.train(vectors, [e.mode for e in examples], l2=L2, steps=STEPS, rate=RATE)
+    texts = [e.text for e in examples]
+    vectors = features(texts, encoder.encode(texts))
+    fit = {"l2": L2, "rate": RATE, "momentum": MOMENTUM}
+    types = TypeClassifier.train(vectors, [e.plover for e in examples], steps=STEPS, **fit)
+    modes = TypeClassifier.train(vectors, [e.mode for e in examples], steps=STEPS, **fit)
     types.save(types_file)
     modes.save(modes_file)
     return TrainedModels(types, modes, codes)
@@ -207,7 +216,8 @@ class SecondOpinion:
         ]
         if not candidates:
             return coded
-        vectors = self.encoder.encode([sent.text for sent, _ in candidates])
+        texts = [sent.text for sent, _ in candidates]
+        vectors = features(texts, self.encoder.encode(texts))
         types = self.models.types.predict(vectors)
         modes = self.models.modes.predict(vectors)
         chosen = [

@@ -104,6 +104,7 @@ def code_articles(
     if settings.n_process <= 1:
         yield from pipeline.pipe(articles)
         return
+    pipeline.prepare()
     context = multiprocessing.get_context("spawn")  # fork would copy a loaded model's threads
     with context.Pool(settings.n_process) as pool:
         for done in pool.imap(pipeline.run_one, articles, chunksize=settings.batch_size):

@@ -81,6 +81,14 @@ class Pipeline:
     def set_error_handler(self, on_error: ErrorHandler) -> None:
         self.on_error = on_error
 
+    def prepare(self) -> None:
+        """Let stages build what they cache on disk (``stage.prepare()`` where defined) once,
+        before worker processes start, so the workers do not all build it at the same time."""
+        for stage in self.stages:
+            prepare = getattr(stage, "prepare", None)
+            if callable(prepare):
+                prepare()
+
     def __call__(self, article: Article) -> Article:
         """Run every stage; raises whatever a stage raises (use ``pipe`` for log-and-skip)."""
         for stage in self.stages:

@@ -98,7 +98,12 @@ def train_models(
         return TrainedModels(
             TypeClassifier.load(types_file), TypeClassifier.load(modes_file), codes
         )
-    LOGGER.info("training the second-opinion classifier on %d sentences (once)", len(examples))
+    # A first run pauses here for ~15 s; say why (on stderr in the CLI).
+    LOGGER.warning(
+        "training the second-opinion classifier on %d sentences into %s (once)",
+        len(examples),
+        folder,
+    )
     texts = [e.text for e in examples]
     vectors = features(texts, encoder.encode(texts))
     fit = {"l2": L2, "rate": RATE, "momentum": MOMENTUM}
@@ -193,6 +198,10 @@ class SecondOpinion:
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__init__(**state)  # type: ignore[misc]
+
+    def prepare(self) -> None:
+        """Build the encoder and train the classifiers now if they are not cached yet."""
+        _ = self.models
 
     @property
     def models(self) -> TrainedModels:

@@ -67,6 +67,15 @@ def _content_digest(path: str, size: int, mtime_ns: int) -> str:
     return digest.hexdigest()[:12]
 
 
+class _DropMessage(logging.Filter):
+    def __init__(self, fragment: str) -> None:
+        super().__init__()
+        self.fragment = fragment
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.fragment not in record.getMessage()
+
+
 def build_model_file(weights_dir: Path, target: Path, *, quantize: bool = True) -> Path:
     """Write the encoder as ONNX to ``target`` (int8 unless ``quantize`` is false)."""
     import onnx
@@ -87,11 +96,16 @@ def build_model_file(weights_dir: Path, target: Path, *, quantize: bool = True) 
 
             plain = tmp.with_suffix(".fp32")
             onnx.save(model, str(plain))
+            # Its advice to "run pre-processing" (shape inference) goes to the root logger and
+            # does not apply: this graph is built with known shapes.
+            quiet = _DropMessage("pre-processing before quantization")
+            logging.getLogger().addFilter(quiet)
             try:
                 quantize_dynamic(
                     str(plain), str(tmp), per_channel=True, weight_type=QuantType.QInt8
                 )
             finally:
+                logging.getLogger().removeFilter(quiet)
                 plain.unlink(missing_ok=True)
         else:
             onnx.save(model, str(tmp))
@@ -138,7 +152,7 @@ class SentenceEncoder:
         weights_dir = _weights_dir()
         path = self.model_path
         if not path.exists():
-            log.info("building the MiniLM encoder at %s (once)", path)
+            log.warning("building the MiniLM encoder at %s (once, a few seconds)", path)
             build_model_file(weights_dir, path, quantize=self.quantize)
         options = ort.SessionOptions()
         if self.threads:

@@ -42,6 +42,10 @@ __all__ = ["GUESSED", "PLACED", "ActorFinder"]
 
 LOGGER = logging.getLogger(__name__)
 
+# Capitalised words that turn a demonym into a region when the pair is no KB phrase of its own
+# ("North Korean" and "South African" are, and match first).
+REGION_WORDS = frozenset({"Latin", "South", "North", "Central", "Pan"})
+
 
 class ActorFinder:
     """Pipeline stage: fill ``article.mentions``."""
@@ -166,6 +170,8 @@ class ActorFinder:
         j = i + length
         if entry.kind == "prefix" and not self._prefix_compound(words, j):
             return None  # "Indo-Pacific" is a region; "Indo-Pakistani" names India
+        if entry.kind == "demonym" and i > 0 and words[i - 1][0] in REGION_WORDS:
+            return None  # "Latin American", "South American": a region, not the United States
         if entry.kind in COUNTRYISH or entry.kind in {"metonym", "org"}:
             country_entry = next((e for e in entries if e.kind in COUNTRYISH), entry)
             k = j

@@ -41,6 +41,8 @@ LIGHT_SKIP_DEPS = frozenset(
         "parataxis",
     }
 )
+# Participles that describe the subject's own stance, not something done to it.
+STATIVE_PASSIVES = frozenset({"oppose"})
 ASPECTUAL = frozenset({"continue", "begin", "start", "keep", "go"})
 
 
@@ -169,6 +171,8 @@ def source_tokens(tokens: Sequence[Token], verb: Token, passive: bool) -> list[T
     kids = children(tokens, verb.i)
     if passive:
         agents = [t for t in kids if t.dep == "agent"]
+        if not agents and verb.lemma in STATIVE_PASSIVES:
+            return [t for t in kids if t.dep == "nsubjpass"]  # "Chile is opposed to ..."
         return [p for a in agents for p in children(tokens, a.i) if p.dep == "pobj"]
     subjects = [t for t in kids if t.dep in {"nsubj", "csubj"}]
     if subjects:
@@ -182,6 +186,8 @@ def source_tokens(tokens: Sequence[Token], verb: Token, passive: bool) -> list[T
         objects = [t for t in children(tokens, head.i) if t.dep in {"dobj", "obj"}]
         raised = [t for t in children(tokens, head.i) if t.dep == "nsubjpass"]
         return objects or raised or source_tokens(tokens, head, is_passive(tokens, head))
+    if verb.dep == "acomp" and head.i != verb.i:
+        return source_tokens(tokens, head, is_passive(tokens, head))  # "Peru is ready to"
     if verb.dep in {"relcl", "acl"} and head.i != verb.i:
         return [head]
     if verb.dep == "pcomp" and head.dep == "prep" and head.head != head.i:
@@ -214,7 +220,8 @@ def fallback_target_tokens(
     found: list[Token] = []
     for anchor in [verb, *direct]:
         for prep in children(tokens, anchor.i):
-            if prep.dep == "prep" and prep.text.lower() in preps:
+            # spaCy labels "to" after a giving verb "dative": "send troops to Chad".
+            if prep.dep in {"prep", "dative"} and prep.text.lower() in preps:
                 found.extend(t for t in children(tokens, prep.i) if t.dep == "pobj")
     for clause in children(tokens, verb.i):
         if clause.dep == "ccomp":
@@ -241,17 +248,23 @@ def actors(
         if actor not in found:
             found.append(actor)
 
-    def visit(tok: Token, depth: int) -> None:
+    def visit(tok: Token, depth: int, modifier: bool = False) -> None:
         if depth > 6:
             return
         mention = owner.get(tok.i)
         if mention is not None:
             for actor in _mention_actors(tokens, tok, mention, owner):
-                add(actor)
+                add(_as_modifier(actor) if modifier else actor)
+            for kid in children(tokens, tok.i):
+                # "Chinese and Russian warships": the first country shares the role noun.
+                other = owner.get(kid.i)
+                if other is not None and other is not mention and other.actor.rule == SHARED:
+                    add(other.actor)
         else:
             for kid in children(tokens, tok.i):
                 if kid.dep in NOMINAL_DEPS:
-                    visit(kid, depth + 1)
+                    # "joint military exercises": a role that only qualifies a thing
+                    visit(kid, depth + 1, kid.dep in MODIFIER_DEPS and tok.pos == "NOUN")
                 elif kid.dep == "prep" and kid.text.lower() in DESCENT_PREPS:
                     for obj in children(tokens, kid.i):
                         if obj.dep == "pobj":
@@ -285,6 +298,17 @@ def _mention_actors(
         return [actor]
     country = _modifier_country(tokens, tok, owner, deps)
     return [replace(actor, country=country, rule="role+possessive")] if country else [actor]
+
+
+SHARED = "country+shared role"
+# How a role-only noun that modifies a thing is marked: "military" in "military exercises",
+# "police" in "police reform".  As a target it takes a country only from the event's place.
+MODIFIER_ROLE = "role as modifier"
+MODIFIER_DEPS = frozenset({"amod", "compound"})
+
+
+def _as_modifier(actor: Actor) -> Actor:
+    return actor if actor.country else replace(actor, rule=MODIFIER_ROLE)
 
 
 def _listed(tokens: Sequence[Token], head: Token, appos: Token) -> bool:
@@ -340,11 +364,29 @@ def self_directed(source: Actor, target: Actor) -> bool:
     return not named or not named[0].sector
 
 
-def with_country(actors: list[Actor], country: str, guess: str) -> list[Actor]:
-    """Give role-only actors ("protesters") the country the context supplies, or drop them."""
+def not_own(targets: list[Actor], sources: Sequence[Actor]) -> list[Actor]:
+    """Targets less what the source owns: "renewed its agreement to join ...", "withdraw its
+    troops from Iraq" (the troops are the source's own, the target lies elsewhere)."""
+    codes = {a.code for a in sources}
+    countries = {a.country for a in sources}
+    return [
+        t
+        for t in targets
+        if not (t.rule == "pronoun" and t.code in codes)
+        and not (t.rule == "pronoun+role" and t.country in countries)
+    ]
+
+
+def with_country(
+    actors: list[Actor], country: str, guess: str, *, modifiers: bool = True
+) -> list[Actor]:
+    """Give role-only actors ("protesters") the country the context supplies, or drop them;
+    without ``modifiers``, a role that only qualifies a thing needs the place's country."""
     out: list[Actor] = []
     for actor in actors:
         if not actor.country:
+            if actor.rule == MODIFIER_ROLE and not (country or modifiers):
+                continue  # "agreed to hold joint military exercises": no one's army in particular
             if country:
                 actor = replace(actor, country=country, rule=mentions.PLACED)
             elif guess:

@@ -7,7 +7,9 @@ When an argument names no actor itself, the clause attached to it often does:
 * a relative clause whose subject is the relative pronoun names the party it acts on: "revoked
   an agreement that allowed U.S. troops to stay" -> the United States;
 * an infinitive attached to a noun names the party of the act it describes: "a deal to supply
-  gas to Vietnam", "its pledge to join the Chinese initiative".
+  gas to Vietnam", "its pledge to join the Chinese initiative";
+* the subject of a condition names the party a threat is aimed at: "threatened to walk out
+  unless Chile withdrew the plan" -> Chile.
 """
 
 from __future__ import annotations
@@ -46,6 +48,31 @@ def clause_target_tokens(tokens: Sequence[Token], heads: Sequence[Token]) -> lis
             found.extend(objects)
             found.extend(args.fallback_target_tokens(tokens, clause, objects, conflict=False))
     return found
+
+
+# Conditions a threat is made on: "threatened to quit the talks if Peru goes ahead".
+CONDITION_MARKS = frozenset({"if", "unless"})
+
+
+def condition_subjects(tokens: Sequence[Token], heads: Sequence[Token]) -> list[Token]:
+    """Subjects of "if"/"unless" clauses attached to ``heads`` or to the clauses they
+    govern ("threatened to stop talks to cut arms if ..."): the party a threat targets."""
+    chain = list(heads)
+    for head in chain:
+        if len(chain) < 8:
+            chain.extend(k for k in children(tokens, head.i) if k.dep in {"xcomp", "ccomp"})
+    return [
+        subject
+        for head in dict.fromkeys(chain)
+        for clause in children(tokens, head.i)
+        if clause.dep == "advcl"
+        and any(
+            k.dep == "mark" and k.text.lower() in CONDITION_MARKS
+            for k in children(tokens, clause.i)
+        )
+        for subject in children(tokens, clause.i)
+        if subject.dep in {"nsubj", "nsubjpass"}
+    ]
 
 
 def _head_is_object(kids: Sequence[Token]) -> bool:

@@ -24,7 +24,12 @@ from dataclasses import dataclass, replace
 from detente.actors.mentions import GUESSED
 from detente.coding import arguments as args
 from detente.coding import places
-from detente.coding.clauses import clause_target_tokens, clause_targets, named_actors
+from detente.coding.clauses import (
+    clause_target_tokens,
+    clause_targets,
+    condition_subjects,
+    named_actors,
+)
 from detente.coding.codebook import Codebook, load_codebook
 from detente.coding.dates import resolve_event_date
 from detente.coding.lexicon import Lexicon, Pattern, load_lexicon
@@ -35,6 +40,8 @@ from detente.models import Actor, Article, Event, Mention, Place, Sentence, Toke
 LOGGER = logging.getLogger(__name__)
 
 CODER = "rules.v1"
+# Commitments that two coordinated subjects make to each other when no one else is named.
+MUTUAL_VERBS = frozenset({"agree"})
 DOMESTIC_ROOTS = frozenset({"08", "15", "17"})
 
 
@@ -131,15 +138,18 @@ class EventCoder:
     def match(
         self, tokens: Sequence[Token], token: Token, owner: dict[int, Mention] | None = None
     ) -> Match | None:
+        lemma = token.lemma
         if token.pos in {"VERB", "AUX"}:
             kind = "verb"
         elif token.pos in {"NOUN", "PROPN"}:
             kind = "noun"
+        elif _intent_adjective(tokens, token):
+            kind, lemma = "verb", "agree"  # "is ready to withdraw" commits as "agreed to" does
         else:
             return None
         fallback: Match | None = None
         best: tuple[float, Match] | None = None
-        for pattern in self.lexicon.for_lemma(token.lemma, kind):
+        for pattern in self.lexicon.for_lemma(lemma, kind):
             bound = args.bind(tokens, token, pattern)
             if bound is None:
                 continue
@@ -204,18 +214,12 @@ class EventCoder:
             for t in children(tokens, match.verb.i)
             if (t.dep == "nsubjpass" if passive else t.dep in args.OBJECT_DEPS)
         ]
-        # "renewed its agreement to join ...": what the source owns is not its target.
-        own = {a.code for a in sources}
-        targets = [
-            t
-            for t in args.actors(tokens, direct, owner)
-            if not (t.rule == "pronoun" and t.code in own)
-        ]
+        targets = args.not_own(args.actors(tokens, direct, owner), sources)
         if not targets:
             # "ruled out supplying Ukraine": the object of a bound verb word.
             verbs = [w for w in match.words if w.pos in {"VERB", "AUX"}]
             inner = [t for w in verbs for t in children(tokens, w.i) if t.dep in args.OBJECT_DEPS]
-            targets = args.actors(tokens, inner, owner)
+            targets = args.not_own(args.actors(tokens, inner, owner), sources)
         if match.pattern.reciprocal and len(sources) >= 2:
             return targets  # "A and B signed a deal" needs no target
         conflict = match.pattern.code[:2] >= "14"
@@ -249,6 +253,9 @@ class EventCoder:
                     objects = [t for t in children(tokens, clause.i) if t.dep in args.OBJECT_DEPS]
                     found = args.fallback_target_tokens(tokens, clause, objects, conflict=False)
                     targets = args.actors(tokens, [*objects, *found], owner)
+        if not targets and match.pattern.code[:2] == "13":
+            conditions = condition_subjects(tokens, [match.verb, *complements])
+            targets = args.not_own(args.actors(tokens, conditions, owner), sources)
         return targets
 
     def events_for(
@@ -276,7 +283,9 @@ class EventCoder:
         guess = "" if located else places.context_country(None, list(owner.values()))
         origin = places.origin_country(tokens, anchors, owner)
         sources = args.with_country(sources, located, guess)
-        targets = args.with_country(targets, origin or located, "" if origin else guess)
+        targets = args.with_country(
+            targets, origin or located, "" if origin else guess, modifiers=False
+        )
         if not sources:
             return
         code, mode = recode(
@@ -337,7 +346,10 @@ class EventCoder:
                         pairs.append((code, other, one))
                     if pattern.inverse:
                         pairs.append((pattern.inverse, other, one))
-        elif pattern.reciprocal and len(sources) >= 2:
+        elif len(sources) >= 2 and (
+            pattern.reciprocal or (code[:2] == "03" and match.trigger.lemma in MUTUAL_VERBS)
+        ):
+            # "Peru and Chile agreed to hold drills": each side's commitment is to the other.
             pairs.extend((code, a, b) for a in sources for b in sources if a is not b)
         elif pattern.target == "optional" and code[:2] in DOMESTIC_ROOTS:
             # A curfew, martial law, a withdrawn bill: with no named target it acts on the
@@ -395,6 +407,20 @@ def merge_mentions(events: Sequence[Event]) -> tuple[Event, ...]:
         first.setdefault(key, len(merged))
         merged.append(event)
     return tuple(merged)
+
+
+# "is willing to withdraw", "stands ready to help": a commitment (convention: "is ready to"
+# is CAMEO 03, mode asserted).
+INTENT_ADJECTIVES = frozenset({"willing", "ready", "prepared"})
+
+
+def _intent_adjective(tokens: Sequence[Token], token: Token) -> bool:
+    return (
+        token.pos == "ADJ"
+        and token.lemma in INTENT_ADJECTIVES
+        and token.dep == "acomp"
+        and any(k.dep == "xcomp" for k in children(tokens, token.i))
+    )
 
 
 def _noun_complement(tokens: Sequence[Token], verb: Token) -> bool:

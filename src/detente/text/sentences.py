@@ -3,6 +3,8 @@
 A rule splitter rather than spaCy's parser: it runs on every sentence of every article, while
 the parser runs only on candidate sentences (see ``nlp.py``).  Paragraph breaks always end a
 sentence; ``.``, ``!`` and ``?`` end one unless they close a known abbreviation or an initial.
+A wire dateline opening a paragraph ("TIRANA, Albania (AP) --") is left out of the sentence: it
+names where the report was filed, never an actor.
 """
 
 from __future__ import annotations
@@ -76,6 +78,20 @@ ABBREVIATIONS = frozenset(
     ]
 )
 
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_REGION = r"(?:, [A-Z][A-Za-z.'’-]*(?: [A-Z][A-Za-z.'’-]*){0,3})?"
+_DATE = rf"(?:,? {_MONTH} \d{{1,2}})?"
+_AGENCY = r"(?: ?\([A-Z][A-Za-z.&' -]{0,30}\))?"
+_DASH = r" ?(?:--|—|–|-) "
+# An upper-case place (at least three letters in a row: "U.S. -" is not a dateline) closed by
+# a dash or a colon, or a capitalised place closed by a dash: "MOSCOW --", "LYON:",
+# "THE HAGUE, Netherlands --", "Washington (Reuters) -".
+_DATELINE = re.compile(
+    rf"(?:(?=[A-Z.'’ -]*[A-Z]{{3}})[A-Z][A-Z.'’-]*(?: [A-Z][A-Z.'’-]*){{0,3}}"
+    rf"{_REGION}{_DATE}{_AGENCY}(?:{_DASH}| ?: )"
+    rf"|[A-Z][a-z.'’-]+(?: [A-Z][a-z.'’-]+){{0,2}}{_REGION}{_DATE}{_AGENCY}{_DASH}"
+    rf"|\([A-Z][A-Za-z.&' -]{{0,30}}\){_DASH})\s*"
+)
 _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)")
 _NEXT_START = re.compile(r"\s+[\"'“‘(\[]?[A-Z0-9]")
 
@@ -93,13 +109,19 @@ def _ends_with_abbreviation(text: str, dot: int) -> bool:
     return word in ABBREVIATIONS
 
 
+def dateline_end(text: str) -> int:
+    """Where the text after a leading dateline starts (0 when there is none)."""
+    found = _DATELINE.match(text)
+    return found.end() if found is not None and found.end() < len(text) else 0
+
+
 def split_spans(text: str) -> list[tuple[int, int]]:
     """Return (start, end) offsets of the sentences of ``text``, stripped of whitespace."""
     spans: list[tuple[int, int]] = []
     for para in re.finditer(r"[^\n]+", text):
         base = para.start()
         chunk = para.group()
-        begin = 0
+        begin = dateline_end(chunk)
         for end_match in _END.finditer(chunk):
             stop = end_match.end()
             if chunk[end_match.start()] == "." and _ends_with_abbreviation(

@@ -46,8 +46,9 @@ eval: install  ## score the coder and the actor resolver on ../shared/eval
 		../shared/eval/petr2_gsr.jsonl ../shared/eval/plv_train.jsonl
 	$(VENV)/bin/detente eval --actors ../shared/eval/dev.jsonl ../shared/eval/plover_gsr.jsonl
 
-bench: install  ## coding throughput on this machine
+bench: install  ## coding throughput (rules vs hybrid) and the classifier's cross-validation
 	$(PY) bench/throughput.py
+	$(PY) bench/classifier_cv.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache detente.duckdb

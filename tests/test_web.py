@@ -173,3 +173,26 @@ def test_web_static_files(client: TestClient) -> None:
     for name in ("dashboard.css", "dashboard.js"):
         assert client.get(f"/static/{name}").status_code == 200
     assert client.get("/static/missing.js").status_code == 404
+
+
+def test_web_second_opinion_event_has_no_trigger_mark(tmp_db: Path) -> None:
+    from detente.models import Article, Event, Sentence
+    from test_api import ARTICLES, CHN, JPN
+
+    text = "China and Japan compared notes on fisheries."
+    sent = Sentence(0, 0, len(text), text)
+    event = Event(
+        article_id="s1", sentence_index=0, sentence=text, trigger="", trigger_start=0,
+        trigger_end=0, source=CHN, target=JPN, cameo="040", cameo_root="04",
+        plover="CONSULT", quad_class=1, goldstein=1.0, date=dt.date(2024, 6, 1),
+        confidence=0.4, coder="minilm.v1",
+    )  # fmt: skip
+    article = Article("s1", text, dt.date(2024, 6, 1), sents=(sent,), events=(event,))
+    with Store(tmp_db) as store:
+        store.add_articles([*ARTICLES, article])
+    with make_client(tmp_db) as client:
+        page = client.get("/articles/s1").text
+    assert "<td>(classifier: minilm.v1)</td>" in page
+    text_part = page.split('id="article-text">')[1].split("</div>")[0]
+    assert '<mark class="trigger"' not in text_part
+    assert '<mark class="actor" title="CHNGOV">China</mark>' in page

@@ -148,7 +148,7 @@ def _event_spans(event: Event, sent_text: str, sent_start: int | None, base: int
         rel, length = _find(sent_text, event.trigger), len(event.trigger)
     target = event.target.country if event.target else "-"
     title = f"{event.source.country or '?'} → {target}: {event.cameo} {event.plover}".strip()
-    if rel >= 0:
+    if rel >= 0 and length > 0:  # a second-opinion event has no trigger word to mark
         spans.append((base + rel, base + rel + length, "trigger", title))
     for kind, actor in (("source", event.source), ("target", event.target)):
         if actor is not None and (at := _find(sent_text, actor.text)) >= 0:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
+import typer
+from typer.testing import CliRunner
 
 from detente import code_text, load_settings
 from detente.coder import build_pipeline, resolve_coder
@@ -149,3 +152,27 @@ def test_second_opinion_auto_falls_back_to_rules_without_the_extra(
     assert resolve_coder("coding.rules.v1") == "coding.rules.v1"
     with pytest.raises(ConfigError, match=r"pip install 'detente\[embeddings\]'"):
         build_pipeline(HYBRID)
+
+
+@needs_extra
+def test_second_opinion_cli_coder_option(
+    runner: CliRunner, cli_app: typer.Typer, tmp_path: Path
+) -> None:
+    text = (
+        "Kenya imposed sanctions on Uganda. Norway's foreign minister and his Chilean "
+        "counterpart compared notes on Antarctic fisheries over dinner in Oslo."
+    )
+    source = tmp_path / "a.txt"
+    source.write_text(text, encoding="utf-8")
+
+    def coders(*flags: str) -> list[str]:
+        result = runner.invoke(cli_app, ["code", str(source), "--date", "2024-03-01", *flags])
+        assert result.exit_code == 0, result.output
+        return [json.loads(line)["coder"] for line in result.stdout.splitlines()]
+
+    assert coders("--coder", "coding.rules.v1") == ["rules.v1"]
+    assert coders("--coder", "coding.hybrid.v1") == ["rules.v1", "minilm.v1"]
+    assert coders() == ["rules.v1", "minilm.v1"]  # auto picks the hybrid with the extra
+    wrong = runner.invoke(cli_app, ["code", str(source), "--coder", "coding.magic.v9"])
+    assert wrong.exit_code == 2
+    assert "no stages named 'coding.magic.v9'; available:" in wrong.stderr

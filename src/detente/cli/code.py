@@ -7,11 +7,12 @@ import sys
 import typer
 
 from detente.cli.app import SkipReporter, app, progress, run, stdout
-from detente.cli.options import parse_date
+from detente.cli.options import CODER, WORKERS, parse_date
 from detente.cli.render import events_table, write_csv, write_jsonl
 from detente.coder import code_articles
 from detente.errors import InputError
 from detente.ingest.sources import read_articles
+from detente.settings import load_settings
 
 FORMATS = ("jsonl", "csv", "table")
 
@@ -27,6 +28,8 @@ def code_command(
     date: str = typer.Option(None, "--date", help="Date of inputs that carry none (YYYY-MM-DD)."),
     format: str = typer.Option("jsonl", "--format", "-f", help="jsonl, csv or table."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 if any input record was skipped."),
+    coder: str = CODER,
+    workers: int = WORKERS,
 ) -> None:
     """Code articles and write one event per line to stdout."""
 
@@ -38,7 +41,8 @@ def code_command(
             raise InputError("nothing to code: give FILE..., --input docs.jsonl, or - for stdin")
         skips = SkipReporter()
         articles = read_articles(paths, date=parse_date(date, "--date"), on_skip=skips)
-        coded = code_articles(progress(articles, label="coding"))
+        settings = load_settings(coder=coder, n_process=workers)
+        coded = code_articles(progress(articles, label="coding"), settings=settings)
         events = (event for article in coded for event in article.events)
         if format == "jsonl":
             write_jsonl(events, sys.stdout)

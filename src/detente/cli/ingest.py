@@ -5,11 +5,12 @@ from __future__ import annotations
 import typer
 
 from detente.cli.app import SkipReporter, app, progress, run, stderr
-from detente.cli.options import DB, parse_date
+from detente.cli.options import CODER, DB, WORKERS, parse_date
 from detente.cli.serve import TOKEN
 from detente.coder import code_articles
 from detente.ingest.client import send_articles
 from detente.ingest.sources import read_articles
+from detente.settings import load_settings
 from detente.store import Store
 
 
@@ -24,6 +25,8 @@ def ingest_command(
     ),
     token: str = TOKEN,
     batch_size: int = typer.Option(50, "--batch-size", help="Articles per request with --server."),
+    coder: str = CODER,
+    workers: int = WORKERS,
 ) -> None:
     """Code articles and add them to the database (an article already there is skipped)."""
 
@@ -41,7 +44,9 @@ def ingest_command(
             )
             return skips.count
         with Store(db) as store:
-            result = store.add_articles(code_articles(progress(articles, label="ingesting")))
+            settings = load_settings(coder=coder, n_process=workers)
+            coded = code_articles(progress(articles, label="ingesting"), settings=settings)
+            result = store.add_articles(coded)
         stderr.print(
             f"{result.articles_added} articles added, {result.articles_skipped} already stored, "
             f"{result.events_added} events; database {db}",

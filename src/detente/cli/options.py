@@ -40,6 +40,12 @@ MODE = typer.Option(None, "--mode", help="asserted, future, hypothetical, negate
 SINCE = typer.Option(None, "--since", help="First event date, YYYY-MM-DD.")
 UNTIL = typer.Option(None, "--until", help="Last event date, YYYY-MM-DD.")
 LIMIT = typer.Option(None, "--limit", help="At most this many events.")
+CODER = typer.Option(
+    None,
+    "--coder",
+    help="coding.rules.v1, coding.hybrid.v1 or auto (default: the `coder` setting).",
+)
+WORKERS = typer.Option(None, "--workers", help="Worker processes (default: `n_process`).")
 
 
 def event_filter(

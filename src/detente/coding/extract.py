@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 
 from detente.actors.mentions import GUESSED
 from detente.coding import arguments as args
-from detente.coding import places
+from detente.coding import claims, domestic, places, truce
 from detente.coding.clauses import (
     clause_target_tokens,
     clause_targets,
@@ -42,7 +42,6 @@ LOGGER = logging.getLogger(__name__)
 CODER = "rules.v1"
 # Commitments that two coordinated subjects make to each other when no one else is named.
 MUTUAL_VERBS = frozenset({"agree"})
-DOMESTIC_ROOTS = frozenset({"08", "15", "17"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +130,11 @@ class EventCoder:
                 continue
             if _noun_complement(tokens, match.verb):
                 continue  # "the decision to open talks" names an event only as a noun phrase
-            if match.pattern.kind == "noun" and match.verb.i in clauses:
+            if (
+                match.pattern.kind == "noun"
+                and match.verb.i in clauses
+                and claims.claim_verb(tokens, match.trigger) is None
+            ):
                 continue  # "condemned the invasion": the verb is the event, the noun its topic
             yield from self.events_for(article, sent, match, owner, clauses)
 
@@ -172,13 +175,17 @@ class EventCoder:
             if kind == "noun" and any(k.dep == "poss" for k in children(tokens, token.i)):
                 continue  # "Russia's invasion": an event named only as a noun phrase
             if kind == "noun":
-                light = args.light_verb(tokens, token)
+                light = args.light_verb(tokens, token) or claims.claim_verb(tokens, token)
                 if light is not None:
                     verb = light
                 elif pattern.reciprocal and (parties := args.between(tokens, token)):
                     # A reciprocal act named with both parties is reported as fact even as a
-                    # noun phrase: "the meeting between China and Vietnam drew attention".
-                    return Match(pattern, token, token, words, (), parties)
+                    # noun phrase: "the meeting between China and Vietnam drew attention";
+                    # a truce only once it took effect.
+                    effect = truce.effect_verb(tokens, token)
+                    if effect is None and pattern.code in truce.IN_EFFECT_CODES:
+                        continue
+                    return Match(pattern, token, effect or token, words, (), parties)
                 else:
                     continue
             # What the sentence actually shows: bound words, plus the preposition if present
@@ -207,7 +214,11 @@ class EventCoder:
                 return args.actors(tokens, match.target_tokens, owner)
             return clause_targets(tokens, match.target_tokens, owner)
         if match.pattern.kind == "noun":
-            return args.actors(tokens, args.nominal_target_tokens(tokens, match.trigger), owner)
+            heads = args.nominal_target_tokens(tokens, match.trigger)
+            named = args.actors(tokens, heads, owner)
+            if not named and claims.claim_verb(tokens, match.trigger) is not None:
+                named = args.actors(tokens, claims.relative_objects(tokens, match.trigger), owner)
+            return named
         passive = args.is_passive(tokens, match.verb)
         direct = [
             t
@@ -351,13 +362,13 @@ class EventCoder:
         ):
             # "Peru and Chile agreed to hold drills": each side's commitment is to the other.
             pairs.extend((code, a, b) for a in sources for b in sources if a is not b)
-        elif pattern.target == "optional" and code[:2] in DOMESTIC_ROOTS:
-            # A curfew, martial law, a withdrawn bill: with no named target it acts on the
+        elif pattern.target == "optional" and domestic.acts_at_home(
+            code, match.verb, match.trigger, sources
+        ):
+            # A curfew, martial law, a general strike: with no named target it acts on the
             # source's own country.
-            pairs.extend(
-                (code, a, Actor(a.text, a.country, "", a.name, "", "domestic")) for a in sources
-            )
-        elif pattern.target == "optional" and match.verb.dep in {"ROOT", "conj", "ccomp"}:
+            pairs.extend((code, a, domestic.home(a)) for a in sources)
+        elif pattern.target == "optional" and match.verb.dep in domestic.MAIN_CLAUSE_DEPS:
             # A one-sided act of a main clause; "summoned the envoy to protest" is the summons.
             pairs.extend((code, one, None) for one in sources)
         if place is not None and place.country:

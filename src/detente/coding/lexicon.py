@@ -111,7 +111,7 @@ def parse_pattern(
     if kind not in KINDS:
         raise DataError(f"lexicon entry {code}: unknown pattern kind {kind!r}; use verb or noun")
     if target not in TARGETS:
-        raise DataError(f"lexicon entry {code}: target must be 'required' or 'optional'")
+        raise DataError(f"lexicon entry {code}: target must be one of {', '.join(TARGETS)}")
     tokens = text.split()
     if not tokens:
         raise DataError(f"lexicon entry {code}: empty {kind} pattern")
@@ -234,7 +234,7 @@ def _entry_patterns(entry: Any, index: int, known: Callable[[str], bool]) -> lis
             raise DataError(f"{label}: an entry cannot be both reciprocal and have an inverse")
     target = entry.get("target", "required")
     if target not in TARGETS:
-        raise DataError(f"{label}: 'target' must be 'required' or 'optional', got {target!r}")
+        raise DataError(f"{label}: 'target' must be one of {', '.join(TARGETS)}, got {target!r}")
 
     patterns: list[Pattern] = []
     for key, kind in _LIST_KEYS:

@@ -41,9 +41,12 @@ lint: dev
 typecheck: dev
 	$(VENV)/bin/mypy
 
-eval: install  ## score the coder and the actor resolver on ../shared/eval
-	$(VENV)/bin/detente eval ../shared/eval/dev.jsonl ../shared/eval/plover_gsr.jsonl \
-		../shared/eval/petr2_gsr.jsonl ../shared/eval/plv_train.jsonl
+eval: install  ## score both coders and the actor resolver on ../shared/eval
+	for coder in coding.rules.v1 coding.hybrid.v1; do \
+		$(VENV)/bin/detente eval ../shared/eval/dev.jsonl ../shared/eval/plover_gsr.jsonl \
+			../shared/eval/petr2_gsr.jsonl ../shared/eval/plv_train.jsonl --coder $$coder \
+			|| exit 1; \
+	done
 	$(VENV)/bin/detente eval --actors ../shared/eval/dev.jsonl ../shared/eval/plover_gsr.jsonl
 
 bench: install  ## coding throughput (rules vs hybrid) and the classifier's cross-validation

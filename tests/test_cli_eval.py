@@ -89,3 +89,26 @@ def test_cli_eval_missing_file(runner: CliRunner, cli_app: typer.Typer, tmp_path
     result = runner.invoke(cli_app, ["eval", str(tmp_path / "nope.jsonl")])
     assert result.exit_code == 2
     assert "does not exist" in result.stderr
+
+
+def test_cli_eval_skips_a_gold_event_with_a_non_cameo_code(
+    runner: CliRunner, cli_app: typer.Typer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "odd.jsonl"
+    records = [
+        {"id": "o1", "text": "Australia imposed sanctions on Iran.", "date": "2024-03-04",
+         "gold": [{"source": "AUS", "target": "IRN", "code": "224"}]},
+        {"id": "o2", "text": "Australia imposed sanctions on Iran.", "date": "2024-03-04",
+         "gold": [{"source": "AUS", "target": "IRN", "code": "163"}]},
+    ]  # fmt: skip
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    result = runner.invoke(
+        cli_app, ["eval", str(path), "--coder", "coding.rules.v1", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    warned = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any(
+        "odd.jsonl:1: gold event skipped: '224' is not a CAMEO event code" in w for w in warned
+    ), warned
+    figures = json.loads(result.stdout)
+    assert (figures["items"], figures["gold"], figures["matched"]) == (2, 1, 1)

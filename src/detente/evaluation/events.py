@@ -27,7 +27,7 @@ from typing import Any
 
 from detente.coder import build_pipeline
 from detente.coding.codebook import plover_for_cameo
-from detente.errors import InputError
+from detente.errors import ConfigError, InputError
 from detente.models import MODES, Article, Event
 from detente.settings import Settings
 
@@ -187,6 +187,15 @@ def _gold_event(raw: dict[str, Any]) -> GoldEvent | None:
     )
 
 
+def _checked_gold_event(raw: dict[str, Any], where: str) -> GoldEvent | None:
+    """A gold event, or None with a warning when its code is not CAMEO ("224")."""
+    try:
+        return _gold_event(raw)
+    except ConfigError as error:  # the codebook's verdict on a malformed code
+        LOGGER.warning("%s: gold event skipped: %s", where, error)
+        return None
+
+
 def read_gold(path: str | Path) -> Iterator[GoldItem]:
     """Read a gold JSONL file; items marked not to be evaluated are skipped."""
     with Path(path).open(encoding="utf-8") as fh:
@@ -200,8 +209,11 @@ def read_gold(path: str | Path) -> Iterator[GoldItem]:
             meta = raw.get("meta") or {}
             if meta.get("evaluate") is False:
                 continue
-            parsed = (_gold_event(g) for g in raw.get("gold", []))
-            events = tuple(e for e in parsed if e is not None)
+            events = tuple(
+                event
+                for g in raw.get("gold", [])
+                if (event := _checked_gold_event(g, f"{path}:{number}")) is not None
+            )
             spans = meta.get("actor_format") == "span"
             yield GoldItem(str(raw["id"]), raw["text"], raw.get("date"), events, spans)
 

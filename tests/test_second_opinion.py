@@ -176,3 +176,20 @@ def test_second_opinion_cli_coder_option(
     wrong = runner.invoke(cli_app, ["code", str(source), "--coder", "coding.magic.v9"])
     assert wrong.exit_code == 2
     assert "no stages named 'coding.magic.v9'; available:" in wrong.stderr
+
+
+def test_second_opinion_leaves_statements_about_a_relationship_alone() -> None:
+    def parsed(text: str) -> Sentence:
+        (tokens,) = parse_texts([text], model=RULES.spacy_model)
+        return Sentence(0, 0, len(text), text, tokens)
+
+    assert second_opinion._stative(parsed("Chile-Peru relations are warmer than ever.").tokens)
+    assert not second_opinion._stative(parsed("Peru is ready to talk to Chile.").tokens)
+    text = "The Sino-Vietnamese partnership worried Japan's planners."
+    sino = Mention("Sino", 4, 8, 0, Actor("Sino", "CHN"))
+    assert second_opinion._modifier_only(parsed(text), sino)
+    ships = "Chinese warships shadowed a Japanese destroyer."
+    chinese = Mention("Chinese", 0, 7, 0, Actor("Chinese", "CHN"))
+    assert not second_opinion._modifier_only(parsed(ships), chinese)
+    japan = Mention("Japan", text.index("Japan"), text.index("Japan") + 5, 0, Actor("", "JPN"))
+    assert choose_dyad(parsed(text), [sino, japan]) is None

@@ -151,7 +151,8 @@ def _agent_tokens(tokens: Sequence[Token]) -> set[int]:
 
 
 def choose_dyad(sent: Sentence, mentions: Sequence[Mention]) -> tuple[Actor, Actor] | None:
-    """Source and target among a sentence's actors, or None when they are not two countries."""
+    """Source and target among a sentence's actors; None when they are not two countries, or
+    when the parse shows a state ("relations are ...") or a relationship as the subject."""
     named = [m for m in mentions if m.actor.country]
     if len({m.actor.country for m in named}) < 2:
         return None
@@ -163,8 +164,53 @@ def choose_dyad(sent: Sentence, mentions: Sequence[Mention]) -> tuple[Actor, Act
             if any(t.i in subject for t in sent.tokens if mention.start <= t.start < mention.end):
                 source = mention
                 break
+    if sent.parsed and (_stative(sent.tokens) or _modifier_only(sent, source)):
+        return None  # commentary about a relationship, not an act of one side
     target = next(m for m in ordered if m.actor.country != source.actor.country)
     return source.actor, target.actor
+
+
+MODIFIER_DEPS = frozenset({"compound", "amod", "nmod"})
+# Nouns naming a relationship, not a party: "China-Japan relations", "Sino-Vietnamese ties".
+RELATION_NOUNS = frozenset(
+    {
+        "relation", "relationship", "tie", "cooperation", "partnership", "friendship",
+        "rivalry", "tension", "alliance", "diplomacy", "rapprochement", "detente", "bond",
+    }
+)  # fmt: skip
+
+
+def _stative(tokens: Sequence[Token]) -> bool:
+    """A main clause that states rather than acts: "China-Japan relations are important"."""
+    root = next((t for t in tokens if t.dep == "ROOT"), None)
+    if root is None or root.lemma != "be":
+        return False
+    # "is ready to withdraw", "is willing to talk": the complement is the act.
+    complements = [t for t in tokens if t.head == root.i and t.dep in {"acomp", "xcomp", "attr"}]
+    return not any(k.head == c.i and k.dep == "xcomp" for c in complements for k in tokens)
+
+
+def _modifier_only(sent: Sentence, mention: Mention) -> bool:
+    """Whether the mention only qualifies a relationship ("Sino-Vietnamese cooperation",
+    "China-Japan relations") instead of standing as a party itself."""
+    inside = [t for t in sent.tokens if mention.start <= t.start < mention.end]
+    indexes = {t.i for t in inside}
+    tops = [
+        t
+        for t in inside
+        if (t.head not in indexes or t.head == t.i) and t.dep not in {"det", "punct", "case"}
+    ]
+    return bool(tops) and all(_qualified_noun(sent.tokens, t) in RELATION_NOUNS for t in tops)
+
+
+def _qualified_noun(tokens: Sequence[Token], token: Token) -> str:
+    """The lemma of the noun a chain of modifiers ends on ("Sino" -> "Vietnamese" ->
+    "cooperation"), or "" when the token is not a modifier."""
+    seen = {token.i}
+    while token.dep in MODIFIER_DEPS and token.head not in seen:
+        token = tokens[token.head]
+        seen.add(token.i)
+    return token.lemma if len(seen) > 1 else ""
 
 
 class SecondOpinion:

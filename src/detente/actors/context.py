@@ -63,6 +63,7 @@ MODIFIERS = frozenset(
         "its",
         "their",
         "leading",
+        "peacekeeping",
     ]
 )
 

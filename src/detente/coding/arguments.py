@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from detente.actors import mentions
+from detente.coding import instruments, pronouns
 from detente.coding.lexicon import Pattern
 from detente.coding.mode import children
 from detente.models import Actor, Mention, Token
@@ -163,6 +164,12 @@ def between(tokens: Sequence[Token], noun: Token) -> tuple[Token, ...]:
     return ()
 
 
+def _has_object(tokens: Sequence[Token], verb: Token) -> bool:
+    """An object on the verb or a verb coordinated with it: not a passive participle."""
+    verbs = [verb, *(k for k in children(tokens, verb.i) if k.dep == "conj")]
+    return any(k.dep in {"dobj", "obj"} for v in verbs for k in children(tokens, v.i))
+
+
 def is_passive(tokens: Sequence[Token], verb: Token) -> bool:
     return any(t.dep in {"nsubjpass", "auxpass"} for t in children(tokens, verb.i))
 
@@ -175,8 +182,8 @@ def source_tokens(tokens: Sequence[Token], verb: Token, passive: bool) -> list[T
             return [t for t in kids if t.dep == "nsubjpass"]  # "Chile is opposed to ..."
         return [p for a in agents for p in children(tokens, a.i) if p.dep == "pobj"]
     subjects = [t for t in kids if t.dep in {"nsubj", "csubj"}]
-    if subjects:
-        return subjects
+    if subjects:  # "Chile and Peru said they would ...": the pair is "they"
+        return pronouns.antecedents(tokens, verb, subjects) or subjects
     head = tokens[verb.head]
     if verb.dep == "conj" and head.i != verb.i:
         return source_tokens(tokens, head, is_passive(tokens, head))
@@ -189,6 +196,11 @@ def source_tokens(tokens: Sequence[Token], verb: Token, passive: bool) -> list[T
     if verb.dep == "acomp" and head.i != verb.i:
         return source_tokens(tokens, head, is_passive(tokens, head))  # "Peru is ready to"
     if verb.dep in {"relcl", "acl"} and head.i != verb.i:
+        enacting = instruments.enacting_verb(tokens, head) if verb.dep == "acl" else None
+        if enacting is not None:  # "passed a law barring ...": the law's author acts
+            return source_tokens(tokens, enacting, is_passive(tokens, enacting))
+        if verb.dep == "acl" and verb.tag == "VBN" and not _has_object(tokens, verb):
+            return []  # "an agent jailed in Berlin": the noun suffered the act
         return [head]
     if verb.dep == "pcomp" and head.dep == "prep" and head.head != head.i:
         # "after cutting its ties with Taiwan": the clause the preposition attaches to.

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 
 from detente.actors.mentions import GUESSED
 from detente.coding import arguments as args
-from detente.coding import claims, domestic, places, truce
+from detente.coding import claims, deployments, designation, domestic, places, reparse, swaps, truce
 from detente.coding.clauses import (
     clause_target_tokens,
     clause_targets,
@@ -96,6 +96,7 @@ class EventCoder:
         for sent in article.sents:
             if not sent.parsed or sent.index not in by_sentence:
                 continue
+            sent = reparse.repaired(sent)  # the parse the rules read
             for event in self.code_sentence(article, sent, by_sentence[sent.index]):
                 # One event per dyad, type and mode in a sentence: "held a phone call, their
                 # first conversation" is one consultation, whichever trigger found it first.
@@ -119,7 +120,8 @@ class EventCoder:
         tokens = sent.tokens
         owner = args.mention_index(tokens, mentions)
         matches = [m for t in tokens if (m := self.match(tokens, t, owner)) is not None]
-        consumed = {w.i for m in matches for w in m.words}
+        own = {m.verb.i for m in matches if deployments.own_order(tokens, m.verb, owner)}
+        consumed = {w.i for m in matches if m.verb.i not in own for w in m.words}
         triggers = {m.trigger.i for m in matches}
         clauses = {m.verb.i: m for m in matches if m.pattern.kind == "verb"}
         for match in matches:
@@ -150,6 +152,8 @@ class EventCoder:
             kind, lemma = "verb", "agree"  # "is ready to withdraw" commits as "agreed to" does
         else:
             return None
+        if kind == "verb" and (code := designation.ban_code(tokens, token, owner or {})):
+            return Match(designation.pattern(code, lemma), token, token, (), ())
         fallback: Match | None = None
         best: tuple[float, Match] | None = None
         for pattern in self.lexicon.for_lemma(lemma, kind):
@@ -285,12 +289,17 @@ class EventCoder:
             sources = args.actors(tokens, args.source_tokens(tokens, match.verb, passive), owner)
         if args.own_command(tokens, match.verb, owner, sources):
             return  # the ordered act is coded from its own clause
-        targets = self.targets_for(tokens, match, owner, sources, clauses)
+        pattern = deployments.military(tokens, match.verb, match.pattern, sources)
+        match = replace(match, pattern=pattern)  # "police arrived in Haiti to lead a mission"
+        banned = designation.banned_bodies(tokens, match.verb, pattern.code, owner, sources)
+        targets = banned or self.targets_for(tokens, match, owner, sources, clauses)
         anchors = [match.verb, match.trigger, *match.words]
         place = places.find_place(tokens, anchors, owner)
         # A role-only actor ("protesters") takes the place's country, else a "from X", else the
         # sentence's first country; the last is a guess, so it may not make a domestic dyad.
-        located = place.country if place is not None else places.sentence_place(tokens, owner)
+        located = deployments.commander_country(tokens, match.verb, owner) or (
+            place.country if place is not None else places.sentence_place(tokens, owner)
+        )
         guess = "" if located else places.context_country(None, list(owner.values()))
         origin = places.origin_country(tokens, anchors, owner)
         sources = args.with_country(sources, located, guess)
@@ -311,7 +320,8 @@ class EventCoder:
             f"{article.id}|{sent.index}|{match.trigger.start}".encode()
         ).hexdigest()[:12]
         confidence = 0.8 if match.pattern.kind == "verb" else 0.65
-        for cameo, source, target in self.pairs(match, code, sources, targets, place):
+        pairs = self.pairs(match, code, sources, targets, place)
+        for cameo, source, target in swaps.both_ways(tokens, match.verb, pairs):
             if target is not None and args.self_directed(source, target):
                 continue  # an actor acting on itself is a parse error, not an event
             entry = self.codebook.get(cameo)

@@ -133,6 +133,7 @@ NOMINAL_HYPOTHETICAL = frozenset(
         "hypothetical",
     }
 )
+REPORTING_LEMMAS = frozenset({"say", "announce", "tell", "state", "add", "confirm", "declare"})
 CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "once"})
 CLAUSE_DEPS = frozenset({"xcomp", "ccomp", "advcl", "conj", "relcl", "acl", "pcomp", "csubj"})
 # Complement-taking deps through which a governor's meaning passes down to its complement.
@@ -173,6 +174,23 @@ def _governor_mode(tokens: Sequence[Token], governor: Token) -> str | None:
     return None
 
 
+def _reported_will(tokens: Sequence[Token], verb: Token) -> bool:
+    """A "would" in a clause reported by a past-tense verb of saying: a backshifted "will"."""
+    words = {t.text.lower() for t in children(tokens, verb.i) if t.dep == "aux"}
+    if "would" not in words or words & (HYPOTHETICAL_AUX - {"would"}) or verb.head == verb.i:
+        return False
+    conditions = [
+        m
+        for k in children(tokens, verb.i)
+        if k.dep == "advcl"
+        for m in children(tokens, k.i)
+        if m.dep == "mark" and m.text.lower() in CONDITIONAL_MARKS
+    ]
+    head = tokens[verb.head]
+    reported = verb.dep == "ccomp" and head.lemma in REPORTING_LEMMAS and head.tag == "VBD"
+    return reported and not conditions  # "would impose tariffs if ...": a threat
+
+
 def _has_to(tokens: Sequence[Token], governor: Token) -> bool:
     return any(t.dep == "xcomp" for t in children(tokens, governor.i))
 
@@ -206,6 +224,8 @@ def clause_mode(tokens: Sequence[Token], trigger: Token, *, verb: Token | None =
     while current.i not in seen:
         seen.add(current.i)
         local = _local_mode(tokens, current)
+        if local == "hypothetical" and _reported_will(tokens, current):
+            return "future"  # "said it would lift the ban": the reported "will"
         if local is not None:
             return local
         for kid in children(tokens, current.i):

@@ -206,6 +206,8 @@ def test_api_events_default_page(client: TestClient) -> None:
         ("plover=accuse", [("a1", 1, "accused"), ("a6", 1, "condemned")]),
         ("mode=future", [("a5", 0, "retaliate")]),
         ("since=2024-03-01&until=2024-03-31", [("a2", 0, "signed"), ("a2", 0, "signed")]),
+        ("min_confidence=0.55", []),  # these test events all have the default 0.5
+        ("mode=future&min_confidence=0.5", [("a5", 0, "retaliate")]),
     ],
 )  # fmt: skip
 def test_api_events_filters(client: TestClient, query: str, expected: list[Any]) -> None:

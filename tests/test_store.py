@@ -254,6 +254,8 @@ def test_events_round_trip(store: Store) -> None:
         ({"limit": 0}, []),
         ({"country": "USA", "cameo": "02"}, ["e6", "e8", "e9"]),
         ({"country": "FRA"}, []),
+        ({"min_confidence": 0.55}, ["e6"]),
+        ({"min_confidence": 0.5, "limit": 2}, ["e1", "e2"]),
     ],
 )
 def test_filters(store: Store, kwargs: dict[str, object], expected: list[str]) -> None:
@@ -281,6 +283,7 @@ def test_build_where_binds_values() -> None:
         ({"since": D(2024, 2, 1), "until": D(2024, 1, 1)}, "2024-02-01"),
         ({"limit": -1}, "-1"),
         ({"offset": -5}, "-5"),
+        ({"min_confidence": 1.5}, "between 0 and 1, got 1.5"),
     ],
 )
 def test_invalid_filters(kwargs: dict[str, object], needle: str) -> None:

@@ -176,6 +176,9 @@ def events(
     mode: str | None = None,
     since: Since = None,
     until: Until = None,
+    min_confidence: Annotated[
+        float | None, Query(description="Only events at least this sure (0..1).")
+    ] = None,
     limit: Annotated[int, Query(description=f"At most {views.MAX_LIMIT}.")] = 100,
     offset: int = 0,
 ) -> dict[str, Any]:
@@ -189,6 +192,7 @@ def events(
         mode=mode,
         since=views.parse_date(since, "since"),
         until=views.parse_date(until, "until"),
+        min_confidence=min_confidence,
         limit=limit,
         offset=offset,
     )

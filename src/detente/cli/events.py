@@ -27,6 +27,7 @@ def events_command(
     since: str = opt.SINCE,
     until: str = opt.UNTIL,
     limit: int = opt.LIMIT,
+    min_confidence: float = opt.MIN_CONFIDENCE,
     format: str = typer.Option("table", "--format", "-f", help="table, jsonl or csv."),
 ) -> None:
     """List stored events, filtered."""
@@ -34,7 +35,9 @@ def events_command(
     def body() -> None:
         if format not in LIST_FORMATS:
             raise InputError(f"--format {format!r} is not one of {', '.join(LIST_FORMATS)}")
-        filt = opt.event_filter(dyad, undirected, country, cameo, plover, mode, since, until, limit)
+        filt = opt.event_filter(
+            dyad, undirected, country, cameo, plover, mode, since, until, limit, min_confidence
+        )
         with Store(db, read_only=True) as store:
             events = store.events(filt)
         if format == "table":
@@ -62,13 +65,16 @@ def export_command(
     mode: str = opt.MODE,
     since: str = opt.SINCE,
     until: str = opt.UNTIL,
+    min_confidence: float = opt.MIN_CONFIDENCE,
 ) -> None:
     """Export stored events as JSONL, CSV or Parquet."""
 
     def body() -> None:
         if format not in EXPORT_FORMATS:
             raise InputError(f"--format {format!r} is not one of {', '.join(EXPORT_FORMATS)}")
-        filt = opt.event_filter(dyad, undirected, country, cameo, plover, mode, since, until)
+        filt = opt.event_filter(
+            dyad, undirected, country, cameo, plover, mode, since, until, None, min_confidence
+        )
         with Store(db, read_only=True) as store:
             count = export_events(store, output or sys.stdout, format=format, filt=filt)
         stderr.print(

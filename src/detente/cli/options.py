@@ -40,6 +40,11 @@ MODE = typer.Option(None, "--mode", help="asserted, future, hypothetical, negate
 SINCE = typer.Option(None, "--since", help="First event date, YYYY-MM-DD.")
 UNTIL = typer.Option(None, "--until", help="Last event date, YYYY-MM-DD.")
 LIMIT = typer.Option(None, "--limit", help="At most this many events.")
+MIN_CONFIDENCE = typer.Option(
+    None,
+    "--min-confidence",
+    help="Only events at least this sure (0..1); 0.55 drops the classifier's second opinions.",
+)
 CODER = typer.Option(
     None,
     "--coder",
@@ -58,6 +63,7 @@ def event_filter(
     since: str | None = None,
     until: str | None = None,
     limit: int | None = None,
+    min_confidence: float | None = None,
 ) -> EventFilter:
     return EventFilter(
         dyad=parse_dyad(dyad),
@@ -69,4 +75,5 @@ def event_filter(
         since=parse_date(since, "--since"),
         until=parse_date(until, "--until"),
         limit=limit,
+        min_confidence=min_confidence,
     )

@@ -118,6 +118,7 @@ class EventFilter:
     since: dt.date | None = None
     until: dt.date | None = None
     article_id: str | None = None
+    min_confidence: float | None = None  # e.g. 0.55 keeps rule events, drops second opinions
     limit: int | None = None
     offset: int = 0
 
@@ -146,6 +147,8 @@ def _validate(filt: EventFilter) -> None:
         raise InputError(f"unknown mode {filt.mode!r}; allowed: {', '.join(MODES)}")
     if filt.since is not None and filt.until is not None and filt.since > filt.until:
         raise InputError(f"since ({filt.since}) is after until ({filt.until}); nothing can match")
+    if filt.min_confidence is not None and not 0.0 <= filt.min_confidence <= 1.0:
+        raise InputError(f"min_confidence must be between 0 and 1, got {filt.min_confidence}")
     if filt.limit is not None and filt.limit < 0:
         raise InputError(f"limit must be 0 or more, got {filt.limit}")
     if filt.offset < 0:
@@ -190,6 +193,9 @@ def build_where(filt: EventFilter) -> tuple[str, list[object]]:
     if filt.article_id is not None:
         clauses.append("article_id = ?")
         params.append(filt.article_id)
+    if filt.min_confidence is not None:
+        clauses.append("confidence >= ?")
+        params.append(filt.min_confidence)
     if not clauses:
         return "", []
     return "WHERE " + " AND ".join(clauses), params

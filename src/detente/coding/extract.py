@@ -24,12 +24,9 @@ from dataclasses import dataclass, replace
 from detente.actors.mentions import GUESSED
 from detente.coding import arguments as args
 from detente.coding import claims, deployments, designation, domestic, places, reparse, swaps, truce
-from detente.coding.clauses import (
-    clause_target_tokens,
-    clause_targets,
-    condition_subjects,
-    named_actors,
-)
+from detente.coding import demands as reported
+from detente.coding import threats as conditional
+from detente.coding.clauses import clause_target_tokens, clause_targets, named_actors
 from detente.coding.codebook import Codebook, load_codebook
 from detente.coding.dates import resolve_event_date
 from detente.coding.lexicon import Lexicon, Pattern, load_lexicon
@@ -120,6 +117,11 @@ class EventCoder:
         tokens = sent.tokens
         owner = args.mention_index(tokens, mentions)
         matches = [m for t in tokens if (m := self.match(tokens, t, owner)) is not None]
+        # "Russia said Sudan must return it": Russia's demand (100), not Sudan's act.
+        said = reported.find(tokens, owner)
+        hidden = {i for _, clause, _ in said for i in reported.demanded(tokens, clause)}
+        matches = [m for m in matches if m.verb.i not in hidden and m.trigger.i not in hidden]
+        matches += [Match(reported.pattern(v.lemma), v, v, (), heads) for v, _, heads in said]
         own = {m.verb.i for m in matches if deployments.own_order(tokens, m.verb, owner)}
         consumed = {w.i for m in matches if m.verb.i not in own for w in m.words}
         triggers = {m.trigger.i for m in matches}
@@ -268,9 +270,9 @@ class EventCoder:
                     objects = [t for t in children(tokens, clause.i) if t.dep in args.OBJECT_DEPS]
                     found = args.fallback_target_tokens(tokens, clause, objects, conflict=False)
                     targets = args.actors(tokens, [*objects, *found], owner)
-        if not targets and match.pattern.code[:2] == "13":
-            conditions = condition_subjects(tokens, [match.verb, *complements])
-            targets = args.not_own(args.actors(tokens, conditions, owner), sources)
+        if match.pattern.code[:2] == "13":  # "warned Moscow would act if Finland joined"
+            heads = [match.verb, *complements]
+            targets = conditional.conditional_targets(tokens, heads, targets, sources, owner)
         return targets
 
     def events_for(

@@ -41,6 +41,9 @@ REPORTING = frozenset(
 )
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 PRONOUNS = frozenset({"it", "they", "he", "she"})
+# Heads the demanded act spreads over; ADJ for "must be ready to mediate", where the act hangs
+# on the predicate adjective.
+GROWS = frozenset({"VERB", "AUX", "NOUN", "ADJ"})
 
 
 def must_clause(tokens: Sequence[Token], verb: Token) -> Token | None:
@@ -61,6 +64,35 @@ def must_clause(tokens: Sequence[Token], verb: Token) -> Token | None:
     return None
 
 
+# "reiterated its demand that Israel ease ...": a demand noun whose that-clause has a subject.
+DEMAND_NOUNS = frozenset({"demand", "call", "insistence"})
+NOUN_VERBS = frozenset({"reiterate", "repeat", "renew", "restate", "press", "insist", "voice"})
+
+
+def noun_clause(tokens: Sequence[Token], verb: Token) -> Token | None:
+    """The that-clause of a demand noun the reporting ``verb`` takes ("insisted on its
+    demand that ..."), if the clause has its own subject and is not negated."""
+    if verb.pos != "VERB" or verb.lemma not in NOUN_VERBS:
+        return None
+    kids = children(tokens, verb.i)
+    nouns = [k for k in kids if k.dep == "dobj"]
+    nouns += [o for k in kids if k.dep == "prep" for o in children(tokens, k.i) if o.dep == "pobj"]
+    for noun in nouns:
+        if noun.lemma not in DEMAND_NOUNS:
+            continue
+        for clause in children(tokens, noun.i):
+            inner = children(tokens, clause.i)
+            if (
+                clause.dep == "acl"
+                and clause.pos == "VERB"
+                and any(k.dep == "mark" and k.lemma == "that" for k in inner)
+                and any(k.dep in SUBJECT_DEPS for k in inner)
+                and not any(k.dep == "neg" for k in inner)
+            ):
+                return clause
+    return None
+
+
 def addressee(tokens: Sequence[Token], verb: Token, clause: Token) -> list[Token]:
     """Who must act: the complement's subject, or for a pronoun the person told or reminded."""
     subjects = [k for k in children(tokens, clause.i) if k.dep in SUBJECT_DEPS]
@@ -77,7 +109,7 @@ def demanded(tokens: Sequence[Token], clause: Token) -> set[int]:
     while grown:
         grown = False
         for tok in tokens:
-            if tok.i not in inside and tok.head in inside and tok.pos in {"VERB", "AUX", "NOUN"}:
+            if tok.i not in inside and tok.head in inside and tok.pos in GROWS:
                 inside.add(tok.i)
                 grown = True
     return inside
@@ -95,7 +127,7 @@ def find(
     both actors."""
     found: list[tuple[Token, Token, tuple[Token, ...]]] = []
     for verb in tokens:
-        clause = must_clause(tokens, verb)
+        clause = must_clause(tokens, verb) or noun_clause(tokens, verb)
         if clause is None:
             continue
         heads = addressee(tokens, verb, clause)

@@ -25,6 +25,7 @@ from detente.actors.mentions import GUESSED
 from detente.coding import arguments as args
 from detente.coding import claims, deployments, designation, domestic, places, reparse, swaps, truce
 from detente.coding import demands as reported
+from detente.coding import mediation as mediated
 from detente.coding import threats as conditional
 from detente.coding.clauses import clause_target_tokens, clause_targets, named_actors
 from detente.coding.codebook import Codebook, load_codebook
@@ -122,6 +123,7 @@ class EventCoder:
         hidden = {i for _, clause, _ in said for i in reported.demanded(tokens, clause)}
         matches = [m for m in matches if m.verb.i not in hidden and m.trigger.i not in hidden]
         matches += [Match(reported.pattern(v.lemma), v, v, (), heads) for v, _, heads in said]
+        matches += [Match(pat, n, v, (), p) for pat, n, v, p in mediated.find(tokens)]
         own = {m.verb.i for m in matches if deployments.own_order(tokens, m.verb, owner)}
         consumed = {w.i for m in matches if m.verb.i not in own for w in m.words}
         triggers = {m.trigger.i for m in matches}

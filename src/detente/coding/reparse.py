@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from detente.coding import callfor
 from detente.coding.mode import children
 from detente.models import Sentence, Token
 
@@ -61,6 +62,7 @@ def repaired(sent: Sentence) -> Sentence:
     if not tokens:
         return sent
     fixed = [replace(t, dep="xcomp") if _content_infinitive(tokens, t) else t for t in tokens]
+    fixed = callfor.repair(fixed)
     if fixed == tokens:
         return sent
     return replace(sent, tokens=tuple(fixed))

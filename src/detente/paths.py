@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["data_home", "models_home"]
+__all__ = ["data_home", "models_home", "replacing"]
 
 
 def data_home() -> Path:
@@ -23,3 +26,18 @@ def models_home() -> Path:
     ``data_home()/models``.  Safe to delete; they are rebuilt on next use."""
     models = os.environ.get("DETENTE_MODELS", "").strip()
     return Path(models).expanduser() if models else data_home() / "models"
+
+
+@contextmanager
+def replacing(target: Path) -> Iterator[Path]:
+    """A temporary file beside ``target`` that replaces it when the block ends without error,
+    so a crash, or another process writing the same file, never leaves half a file behind."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -33,7 +32,7 @@ from detente.actors.kb_files import (
     _read_entries,
 )
 from detente.errors import DataError
-from detente.paths import data_home
+from detente.paths import data_home, replacing
 
 __all__ = [
     "OverlayResult",
@@ -206,23 +205,17 @@ def _file_source(path: Path) -> str:
 
 def _write_atomically(path: Path, text: str) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with replacing(path) as tmp:
+            with tmp.open("w", encoding="utf-8") as stream:
+                stream.write(text)
+                stream.flush()
+                os.fsync(stream.fileno())
+            _validate(tmp, path)
     except OSError as exc:
         raise DataError(
             f"{path}: cannot write the KB overlay ({exc.strerror or exc}); "
             "set DETENTE_HOME to a writable folder or pass --overlay"
         ) from None
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        _validate(tmp, path)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _validate(tmp: Path, path: Path) -> None:

@@ -144,6 +144,17 @@ def children(tokens: Sequence[Token], head: int) -> list[Token]:
     return [t for t in tokens if t.head == head and t.i != head]
 
 
+def subtree(tokens: Sequence[Token], heads: Sequence[int]) -> set[int]:
+    """Indices of ``heads`` and every token below them."""
+    members = set(heads)
+    frontier = list(heads)
+    while frontier:
+        below = [t.i for h in frontier for t in children(tokens, h) if t.i not in members]
+        members.update(below)
+        frontier = below
+    return members
+
+
 def _local_mode(tokens: Sequence[Token], verb: Token) -> str | None:
     """The mode marked on one verb itself: its auxiliaries and negation."""
     kids = children(tokens, verb.i)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from detente.coding.arguments import OBJECT_DEPS, REPORTING_VERBS
-from detente.coding.mode import children
+from detente.coding.mode import children, subtree
 from detente.models import Mention, Place, Token
 
 
@@ -92,15 +92,7 @@ def attribution(tokens: Sequence[Token], verb: Token, owner: dict[int, Mention])
 
 
 def subtree_text(tokens: Sequence[Token], root: Token) -> str:
-    members = {root.i}
-    changed = True
-    while changed:
-        changed = False
-        for tok in tokens:
-            if tok.head in members and tok.i not in members:
-                members.add(tok.i)
-                changed = True
-    ordered = sorted(members)
+    ordered = sorted(subtree(tokens, [root.i]))
     first, last = tokens[ordered[0]], tokens[ordered[-1]]
     text = ""
     for i in range(first.i, last.i + 1):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from detente.coding.codebook import Codebook, load_codebook
 from detente.coding.extract import EventCoder, merge_mentions
-from detente.coding.mode import clause_mode
+from detente.coding.mode import clause_mode, subtree
 from detente.embeddings.classifier import (
     NONE,
     TrainingExample,
@@ -125,18 +125,6 @@ def _sentence_mode(tokens: Sequence[Token], guess: str) -> str:
     return ruled if ruled != "asserted" else guess
 
 
-def _subtree(tokens: Sequence[Token], heads: Sequence[int]) -> set[int]:
-    inside: set[int] = set(heads)
-    changed = True
-    while changed:
-        changed = False
-        for t in tokens:
-            if t.i not in inside and t.head in inside and t.head != t.i:
-                inside.add(t.i)
-                changed = True
-    return inside
-
-
 def _agent_tokens(tokens: Sequence[Token]) -> set[int]:
     """Token indices of the doer of the main verb: its subject, or the "by" agent of a
     passive ("Chile was praised by Norway": Norway)."""
@@ -146,8 +134,8 @@ def _agent_tokens(tokens: Sequence[Token]) -> set[int]:
     kids = [t for t in tokens if t.head == root.i and t.i != root.i]
     agents = [t.i for t in kids if t.dep == "agent"]
     if agents:
-        return _subtree(tokens, agents)
-    return _subtree(tokens, [t.i for t in kids if t.dep in SUBJECT_DEPS])
+        return subtree(tokens, agents)
+    return subtree(tokens, [t.i for t in kids if t.dep in SUBJECT_DEPS])
 
 
 def choose_dyad(sent: Sentence, mentions: Sequence[Mention]) -> tuple[Actor, Actor] | None:

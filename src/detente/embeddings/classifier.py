@@ -11,9 +11,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import os
 import re
-import tempfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from detente.paths import replacing
 
 __all__ = ["TrainingExample", "TypeClassifier", "load_training", "training_path"]
 
@@ -145,14 +145,8 @@ class TypeClassifier:
 
     def save(self, path: Path) -> None:
         """Write atomically: worker processes may train and save the same file at once."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
-        try:
-            with os.fdopen(fd, "wb") as stream:
-                np.savez(stream, weights=self.weights, labels=np.array(self.labels))
-            os.replace(tmp, path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        with replacing(path) as tmp, tmp.open("wb") as stream:
+            np.savez(stream, weights=self.weights, labels=np.array(self.labels))
 
     @classmethod
     def load(cls, path: Path) -> TypeClassifier:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from detente.errors import ConfigError
-from detente.paths import models_home
+from detente.paths import models_home, replacing
 
 __all__ = ["EMBEDDING_DIM", "SentenceEncoder", "embeddings_available"]
 
@@ -85,12 +83,7 @@ def build_model_file(weights_dir: Path, target: Path, *, quantize: bool = True) 
     config = json.loads((weights_dir / "config.json").read_text(encoding="utf-8"))
     weights = read_safetensors(weights_dir / "model.safetensors")
     model = build_bert_graph(weights, BertShape.from_config(config))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Write to a temporary name and rename, so a crash never leaves half a model behind.
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, suffix=".onnx.tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with replacing(target) as tmp:
         if quantize:
             from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -109,9 +102,6 @@ def build_model_file(weights_dir: Path, target: Path, *, quantize: bool = True) 
                 plain.unlink(missing_ok=True)
         else:
             onnx.save(model, str(tmp))
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
     return target
 
 

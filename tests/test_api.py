@@ -202,6 +202,9 @@ def test_api_events_default_page(client: TestClient) -> None:
         ("dyad=chn-usa", []),
         ("dyad=RUS-USA&undirected=true", [("a4", 0, "imposed"), ("a5", 0, "retaliate")]),
         ("country=usa", [("a4", 0, "imposed"), ("a5", 0, "retaliate")]),
+        ("country=United%20States", [("a4", 0, "imposed"), ("a5", 0, "retaliate")]),
+        ("dyad=Russia-USA&undirected=true", [("a4", 0, "imposed"), ("a5", 0, "retaliate")]),
+        ("country=FRA", []),
         ("cameo=16", [("a4", 0, "imposed"), ("a3", 0, "banned")]),
         ("plover=accuse", [("a1", 1, "accused"), ("a6", 1, "condemned")]),
         ("mode=future", [("a5", 0, "retaliate")]),
@@ -246,6 +249,44 @@ def test_api_events_bad_query_is_400(client: TestClient, query: str, message: st
     response = client.get(f"/api/events?{query}")
     assert response.status_code == 400
     assert message in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("path", "detail"),
+    [
+        (
+            "/api/events?country=JAP",
+            "country 'JAP' is not a known actor code; did you mean JPN (Japan)?",
+        ),
+        (
+            "/api/events?country=XYZ",
+            "country 'XYZ' is not a known actor code; use an ISO alpha-3 code such as CHN, an "
+            "organisation code such as IGO:UN, or a country name",
+        ),
+        (
+            "/api/events?dyad=CHN-JAP",
+            "dyad 'CHN-JAP': 'JAP' is not a known actor code; did you mean JPN (Japan)?",
+        ),
+        (
+            "/api/dyads/CHN/JAP/series",
+            "b 'JAP' is not a known actor code; did you mean JPN (Japan)?",
+        ),
+        (
+            "/api/dyads/Chna/JPN/index",
+            "a 'Chna' is not a known actor code; did you mean CHN (China)?",
+        ),
+    ],
+)
+def test_api_unknown_actor_is_400(client: TestClient, path: str, detail: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 400
+    assert response.json() == {"detail": detail}
+
+
+def test_api_dyads_take_names(client: TestClient) -> None:
+    by_name = client.get("/api/dyads/china/Japan/index").json()
+    assert (by_name["a"], by_name["b"]) == ("CHN", "JPN")
+    assert by_name == client.get("/api/dyads/CHN/JPN/index").json()
 
 
 def test_api_article(client: TestClient) -> None:

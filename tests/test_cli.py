@@ -235,16 +235,16 @@ def test_code_strict_exits_1_on_skipped_records(
     assert f"{bad_jsonl}:3" in result.stderr
 
 
-@pytest.mark.parametrize(("strict", "status"), [(False, 0), (True, 1)])
-def test_code_missing_path_is_reported(
-    runner: CliRunner, cli_app: typer.Typer, tmp_path: Path, strict: bool, status: int
+@pytest.mark.parametrize("strict", [False, True])
+def test_code_missing_path_exits_2(
+    runner: CliRunner, cli_app: typer.Typer, tmp_path: Path, strict: bool
 ) -> None:
     missing = tmp_path / "no-such-file.txt"
     args = ["code", str(missing), *(["--strict"] if strict else [])]
     result = runner.invoke(cli_app, args)
-    assert result.exit_code == status
+    assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr == f"skipped {missing}: no such file or directory; check the path\n"
+    assert result.stderr == f"error: {missing}: no such file or directory; check the path\n"
 
 
 def test_code_unknown_format_exits_2(
@@ -411,6 +411,13 @@ def _triggers(result: Result) -> list[str]:
         (["--country", "CHN", "--mode", "asserted"], ["visited", "accused"]),
         (["--limit", "2"], ["visited", "accused"]),
         (["--country", "FRA"], []),
+        (["--country", "China"], ["visited", "accused", "may meet"]),
+        (["--country", "japan"], ["may meet"]),
+        (["--country", "south korea"], []),
+        (["--country", "IGO:NATO"], []),
+        (["--dyad", "United States-China"], ["visited"]),
+        (["--dyad", "russia,UKR"], ["shelled"]),
+        (["--dyad", "CHN:JPN"], ["may meet"]),
     ],
 )
 def test_events_filters(
@@ -486,6 +493,32 @@ def test_events_table_format(runner: CliRunner, cli_app: typer.Typer, events_db:
             "error: since (2024-03-01) is after until (2024-02-01); nothing can match\n",
         ),
         (["--format", "xml"], "error: --format 'xml' is not one of table, jsonl, csv\n"),
+        (
+            ["--country", "JAP"],
+            "error: --country 'JAP' is not a known actor code; did you mean JPN (Japan)?\n",
+        ),
+        (
+            ["--country", "XYZ"],
+            "error: --country 'XYZ' is not a known actor code; use an ISO alpha-3 code such as "
+            "CHN, an organisation code such as IGO:UN, or a country name\n",
+        ),
+        (
+            ["--country", "Chna"],
+            "error: --country 'Chna' is not a known actor code; did you mean CHN (China)?\n",
+        ),
+        (
+            ["--dyad", "CHN-JAP"],
+            "error: --dyad 'CHN-JAP': 'JAP' is not a known actor code; did you mean JPN (Japan)?\n",
+        ),
+        (
+            ["--dyad", "Chna-JPN"],
+            "error: --dyad 'Chna-JPN': 'Chna' is not a known actor code; did you mean CHN "
+            "(China)?\n",
+        ),
+        (
+            ["--dyad", "CHN-JPN-USA"],
+            "error: --dyad 'CHN-JPN-USA' should name two actors, e.g. --dyad CHN-JPN\n",
+        ),
     ],
 )
 def test_events_bad_options_exit_2(
@@ -605,6 +638,61 @@ def test_export_parquet_needs_output_file(
         "error: parquet is a binary file format and cannot be written to a stream or stdout; "
         "give an output file path, or use jsonl or csv for stdout\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--limit", "2"], ["visited", "accused"]),
+        (["--limit", "0"], []),
+        (["--limit", "2", "--country", "UKR"], ["shelled", "will aid"]),
+        (["--limit", "10"], ["visited", "accused", "shelled", "may meet", "will aid"]),
+    ],
+)
+def test_export_limit(
+    runner: CliRunner, cli_app: typer.Typer, events_db: Path, args: list[str], expected: list[str]
+) -> None:
+    result = runner.invoke(cli_app, ["export", "--db", str(events_db), "-f", "jsonl", *args])
+    assert result.exit_code == 0, result.output
+    assert _triggers(result) == expected
+    assert result.stderr == f"exported {len(expected)} events\n"
+
+
+def test_export_parquet_limit(
+    runner: CliRunner, cli_app: typer.Typer, events_db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "two.parquet"
+    args = ["export", "--db", str(events_db), "-f", "parquet", "-o", str(out), "--limit", "2"]
+    result = runner.invoke(cli_app, args)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"exported 2 events to {out}\n"
+    with duckdb.connect() as con:
+        rows = con.execute("SELECT trigger FROM read_parquet(?)", [str(out)]).fetchall()
+    assert sorted(r[0] for r in rows) == ["accused", "visited"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--country", "JAP"],
+            "error: --country 'JAP' is not a known actor code; did you mean JPN (Japan)?\n",
+        ),
+        (
+            ["--dyad", "USA-Chinaa"],
+            "error: --dyad 'USA-Chinaa': 'Chinaa' is not a known actor code; did you mean CHN "
+            "(China)?\n",
+        ),
+        (["--limit", "-1"], "error: limit must be 0 or more, got -1\n"),
+    ],
+)
+def test_export_bad_options_exit_2(
+    runner: CliRunner, cli_app: typer.Typer, events_db: Path, args: list[str], message: str
+) -> None:
+    result = runner.invoke(cli_app, ["export", "--db", str(events_db), "-f", "csv", *args])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == message
 
 
 def test_export_unknown_format_exits_2(

@@ -120,6 +120,28 @@ def test_cli_relations_plot(
     assert f"wrote the index chart to {png}" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "actors", [["China", "Japan"], ["chn", "japan"], ["People's Republic of China", "JPN"]]
+)
+def test_cli_relations_takes_names(
+    runner: CliRunner, cli_app: typer.Typer, db: Path, actors: list[str]
+) -> None:
+    args = ["--db", str(db), "--format", "json"]
+    by_code = runner.invoke(cli_app, ["relations", "CHN", "JPN", *args])
+    by_name = runner.invoke(cli_app, ["relations", *actors, *args])
+    assert by_name.exit_code == 0, by_name.output
+    assert json.loads(by_name.stdout)["a"] == "CHN"
+    assert by_name.stdout == by_code.stdout
+
+
+def test_cli_relations_igo(runner: CliRunner, cli_app: typer.Typer, db: Path) -> None:
+    result = runner.invoke(cli_app, ["relations", "China", "UN", "--db", str(db), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["a"], data["b"]) == ("CHN", "IGO:UN")
+    assert [row["events"] for row in data["rows"]] == [1]
+
+
 def test_cli_relations_no_events(runner: CliRunner, cli_app: typer.Typer, db: Path) -> None:
     result = runner.invoke(cli_app, ["relations", "CHN", "USA", "--db", str(db)])
     assert result.exit_code == 0, result.output
@@ -149,6 +171,35 @@ def test_cli_relations_errors(
     assert result.exit_code == 2
     assert message in result.stderr
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["CHN", "JAP"],
+            "error: second actor 'JAP' is not a known actor code; did you mean JPN (Japan)?\n",
+        ),
+        (
+            ["XYZ", "JPN"],
+            "error: first actor 'XYZ' is not a known actor code; use an ISO alpha-3 code such as "
+            "CHN, an organisation code such as IGO:UN, or a country name\n",
+        ),
+        (
+            ["Korea", "JPN"],
+            "error: first actor 'Korea' is not a known actor code; did you mean KOR (South Korea) "
+            "or PRK (North Korea)?\n",
+        ),
+        (["China", "CHN"], "error: a dyad needs two different actors, got CHN twice\n"),
+    ],
+)
+def test_cli_relations_unknown_actor_exits_2(
+    runner: CliRunner, cli_app: typer.Typer, db: Path, args: list[str], message: str
+) -> None:
+    result = runner.invoke(cli_app, ["relations", *args, "--db", str(db)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == message
 
 
 def test_cli_relations_missing_database(

@@ -14,7 +14,7 @@ from typing import Any, BinaryIO, cast
 
 import pytest
 
-from detente.errors import ConfigError
+from detente.errors import ConfigError, InputError
 from detente.ingest.html import html_to_text
 from detente.ingest.ids import article_id_for
 from detente.ingest.sources import Skipped, read_articles
@@ -405,12 +405,21 @@ def test_bad_file_is_skipped_once(tmp_path: Path, name: str, data: bytes, reason
     assert [a.text for a in articles] == [OSLO]
 
 
-def test_nonexistent_path_is_skipped(tmp_path: Path) -> None:
+def test_nonexistent_path_is_an_error_before_reading(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.jsonl"
     good = _write(tmp_path / "good.txt", OSLO.encode("utf-8"))
-    articles, skipped = _read([missing, good])
-    assert skipped == [Skipped(str(missing), "no such file or directory; check the path")]
-    assert [a.text for a in articles] == [OSLO]
+    skipped: list[Skipped] = []
+    with pytest.raises(InputError) as raised:
+        read_articles([good, missing, "-"], on_skip=skipped.append)  # raises before iterating
+    assert str(raised.value) == f"{missing}: no such file or directory; check the path"
+    assert skipped == []
+
+
+def test_nonexistent_paths_are_named_together(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.txt", tmp_path / "b.jsonl"
+    with pytest.raises(InputError) as raised:
+        read_articles([first, second])
+    assert str(raised.value) == f"{first}, {second}: no such file or directory; check the paths"
 
 
 def test_directory_without_input_files_is_reported_once(tmp_path: Path) -> None:

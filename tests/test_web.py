@@ -154,6 +154,10 @@ def test_web_unknown_json_twin_is_404_json(client: TestClient) -> None:
     [
         ("/?since=notadate", "since &#39;notadate&#39; is not a date; use YYYY-MM-DD"),
         ("/dyads/CHN/JPN?freq=year", "unknown frequency &#39;year&#39;"),
+        (
+            "/dyads/CHN/JAP",
+            "second actor &#39;JAP&#39; is not a known actor code; did you mean JPN (Japan)?",
+        ),
         ("/search?q=x&format=xml", "format &#39;xml&#39; is not one of html, json"),
     ],
 )

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, replace
 from typing import Any
 
+from detente.actors.codes import actor_code, actor_dyad
 from detente.analytics import (
     BAND_COLOURS,
     BANDS,
@@ -75,21 +76,16 @@ def parse_date(value: str | None, name: str) -> dt.date | None:
 
 
 def parse_code(value: str, name: str = "actor") -> str:
-    """An actor country code as stored ("CHN", "IGO:UN"): trimmed and upper-cased."""
-    code = value.strip().upper()
-    if not code or len(code) > 40 or not all(c.isalnum() or c in ":_-" for c in code):
-        raise InputError(f"{name} {value!r} is not an actor code; use one like CHN or IGO:UN")
-    return code
+    """A known actor code as stored ("CHN", "IGO:UN"), from a code in any case or a name
+    ("China"); ``InputError`` naming ``name`` and the closest known codes otherwise."""
+    return actor_code(value, what=name)
 
 
 def parse_dyad(value: str | None) -> tuple[str, str] | None:
-    """``"CHN-JPN"`` (or ``CHN,JPN``) as two upper-cased codes; ``None`` if unset."""
+    """``"CHN-JPN"`` (or ``CHN,JPN``, ``China-Japan``) as two known codes; ``None`` if unset."""
     if value is None or not value.strip():
         return None
-    parts = [p.strip().upper() for p in value.replace(",", "-").split("-")]
-    if len(parts) != 2 or not all(parts):
-        raise InputError(f"dyad {value!r} should name two actors, e.g. dyad=CHN-JPN")
-    return parts[0], parts[1]
+    return actor_dyad(value, what="dyad", example="dyad=CHN-JPN")
 
 
 def check_page(limit: int, offset: int) -> None:

@@ -227,12 +227,13 @@ def series(
 ) -> dict[str, Any]:
     """Asserted events and quad classes per period from ``a`` to ``b`` (both ways unless
     ``directed``); quiet periods between the first and last are zeros."""
+    a, b = views.parse_code(a, "a"), views.parse_code(b, "b")
     points = dyad_series(
         store, a, b, freq=freq, directed=directed, since=window.since, until=window.until
     )
     return {
-        "a": a.upper(),
-        "b": b.upper(),
+        "a": a,
+        "b": b,
         "freq": freq,
         "directed": directed,
         "items": [p.to_dict() for p in points],
@@ -250,6 +251,7 @@ def index(
     prior_events: float = 5.0,
 ) -> dict[str, Any]:
     """The relations index (-9..+9) of ``a`` and ``b`` per period, and its six bands."""
+    a, b = views.parse_code(a, "a"), views.parse_code(b, "b")
     points = relations_index(
         store,
         a,
@@ -261,8 +263,8 @@ def index(
         until=window.until,
     )
     return {
-        "a": a.upper(),
-        "b": b.upper(),
+        "a": a,
+        "b": b,
         "freq": freq,
         "bands": views.bands(),
         "items": [p.to_dict() for p in points],

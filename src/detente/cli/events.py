@@ -65,6 +65,7 @@ def export_command(
     mode: str = opt.MODE,
     since: str = opt.SINCE,
     until: str = opt.UNTIL,
+    limit: int = opt.LIMIT,
     min_confidence: float = opt.MIN_CONFIDENCE,
 ) -> None:
     """Export stored events as JSONL, CSV or Parquet."""
@@ -73,7 +74,7 @@ def export_command(
         if format not in EXPORT_FORMATS:
             raise InputError(f"--format {format!r} is not one of {', '.join(EXPORT_FORMATS)}")
         filt = opt.event_filter(
-            dyad, undirected, country, cameo, plover, mode, since, until, None, min_confidence
+            dyad, undirected, country, cameo, plover, mode, since, until, limit, min_confidence
         )
         with Store(db, read_only=True) as store:
             count = export_events(store, output or sys.stdout, format=format, filt=filt)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import typer
 
+from detente.actors.codes import actor_code, actor_dyad
 from detente.errors import InputError
 from detente.store import EventFilter
 
@@ -20,19 +21,24 @@ def parse_date(value: str | None, flag: str) -> dt.date | None:
 
 
 def parse_dyad(value: str | None) -> tuple[str, str] | None:
+    """``--dyad`` as two known actor codes (codes or names: CHN-JPN, China-Japan)."""
     if value is None:
         return None
-    parts = [p.strip().upper() for p in value.replace(",", "-").replace(":", "-").split("-")]
-    if len(parts) != 2 or not all(parts):
-        raise InputError(f"--dyad {value!r} should name two actors, e.g. --dyad CHN-JPN")
-    return parts[0], parts[1]
+    return actor_dyad(value, what="--dyad", example="--dyad CHN-JPN")
+
+
+def parse_actor(value: str, flag: str) -> str:
+    """An actor option as a known code (``China`` -> ``CHN``); ``InputError`` suggests codes."""
+    return actor_code(value, what=flag)
 
 
 DB = typer.Option("detente.duckdb", "--db", help="DuckDB database file.", envvar="DETENTE_DB")
-DYAD = typer.Option(None, "--dyad", help="Directed dyad SOURCE-TARGET, e.g. CHN-JPN.")
+DYAD = typer.Option(
+    None, "--dyad", help="Directed dyad SOURCE-TARGET, codes or names: CHN-JPN, China-Japan."
+)
 UNDIRECTED = typer.Option(False, "--undirected", help="Match the dyad in both directions.")
 COUNTRY = typer.Option(
-    None, "--country", help="Events with this actor on either side (CHN, IGO:UN)."
+    None, "--country", help="Events with this actor on either side: CHN, IGO:UN or China."
 )
 CAMEO = typer.Option(None, "--cameo", help="CAMEO code or root prefix: 04, 042, 1952.")
 PLOVER = typer.Option(None, "--plover", help="PLOVER type, e.g. CONSULT, SANCTION.")
@@ -68,7 +74,7 @@ def event_filter(
     return EventFilter(
         dyad=parse_dyad(dyad),
         undirected=undirected,
-        country=country.upper() if country else None,
+        country=None if country is None else parse_actor(country, "--country"),
         cameo=cameo,
         plover=plover.upper() if plover else None,
         mode=mode.lower() if mode else None,

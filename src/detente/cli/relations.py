@@ -84,8 +84,8 @@ def _driver_label(event_id: str, event: Event | None) -> str:
 
 @app.command("relations")
 def relations_command(
-    a: str = typer.Argument(..., help="First actor code, e.g. CHN."),
-    b: str = typer.Argument(..., help="Second actor code, e.g. JPN or IGO:UN."),
+    a: str = typer.Argument(..., help="First actor: a code or name, e.g. CHN or China."),
+    b: str = typer.Argument(..., help="Second actor, e.g. JPN, Japan or IGO:UN."),
     db: str = opt.DB,
     freq: str = FREQ,
     since: str = opt.SINCE,
@@ -100,10 +100,11 @@ def relations_command(
 
     def body() -> None:
         _check_format(format, OUTPUT_FORMATS)
+        first, second = opt.parse_actor(a, "first actor"), opt.parse_actor(b, "second actor")
         window = opt.parse_date(since, "--since"), opt.parse_date(until, "--until")
         with Store(db, read_only=True) as store:
             report = relations_report(
-                store, a, b, freq=freq, directed=directed, since=window[0], until=window[1]
+                store, first, second, freq=freq, directed=directed, since=window[0], until=window[1]
             )
         if plot:
             from detente.analytics.plot import save_index_png  # loads matplotlib

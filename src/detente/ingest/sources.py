@@ -2,8 +2,10 @@
 
 ``read_articles`` accepts plain text (``.txt .text .md``), HTML (``.html .htm``) and records
 (``.jsonl .ndjson .csv``; fields ``id, text, date, title, url, source``).  Record files are
-streamed line by line.  A bad record, file or path never stops the run: it is handed to
-``on_skip`` as a ``Skipped`` that says where it was and how to fix it, and reading goes on.
+streamed line by line.  A path that does not exist is a mistake in the call and raises
+``InputError`` at once, before anything is read; a bad record or file never stops the run:
+it is handed to ``on_skip`` as a ``Skipped`` that says where it was and how to fix it, and
+reading goes on.
 """
 
 from __future__ import annotations
@@ -84,12 +86,19 @@ def read_articles(
     known suffixes, hidden entries skipped) or ``"-"`` for standard input.  ``date`` is the
     date of inputs that carry none; a record's own ``date`` wins.  ``input_format`` is
     ``"auto"`` (by suffix; sniffed for stdin and unknown suffixes) or one of ``jsonl``,
-    ``csv``, ``text``, ``html`` to force it.  Raises ``ConfigError`` at once for an unknown
-    ``input_format``; data problems only ever reach ``on_skip``.
+    ``csv``, ``text``, ``html`` to force it.  Raises at once, before reading anything,
+    ``ConfigError`` for an unknown ``input_format`` and ``InputError`` naming every path that
+    does not exist; data problems only ever reach ``on_skip``.
     """
     if input_format not in INPUT_FORMATS:
         raise ConfigError(
             f"unknown input format {input_format!r}; use one of {', '.join(INPUT_FORMATS)}"
+        )
+    missing = [str(p) for p in paths if str(p) != STDIN_PATH and not Path(p).exists()]
+    if missing:
+        paths_word = "the path" if len(missing) == 1 else "the paths"
+        raise InputError(
+            f"no such file or directory; check {paths_word}", origin=", ".join(missing)
         )
     reader = _Reader(date=date, input_format=input_format, on_skip=on_skip, stdin=stdin)
     return reader.read(paths)
@@ -125,7 +134,7 @@ class _Reader:
                 yield from self._directory(path)
             elif path.exists():
                 yield from self._file(path)
-            else:
+            else:  # removed since read_articles checked it
                 self.skip(str(path), "no such file or directory; check the path")
 
     def _directory(self, root: Path) -> Iterator[Article]:

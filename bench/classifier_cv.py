@@ -19,9 +19,9 @@ from collections import Counter
 
 import numpy as np
 
-from detente.coding.second_opinion import L2, MOMENTUM, RATE, STEPS
 from detente.embeddings import SentenceEncoder
 from detente.embeddings.classifier import TypeClassifier, features, load_training
+from detente.embeddings.training import L2, MOMENTUM, RATE, STEPS
 
 
 def cross_validate(

@@ -26,8 +26,8 @@ from typer.testing import CliRunner
 WriteJsonl = Callable[[Path, Iterable[dict[str, Any] | str]], Path]
 
 SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
-# Set by the autouse fixtures below: the test's own KB home and the session's built models.
-KEPT_VARIABLES = frozenset({"DETENTE_HOME", "DETENTE_MODELS"})
+# Set by the autouse fixture below: the test's own KB home.
+KEPT_VARIABLES = frozenset({"DETENTE_HOME"})
 
 
 @pytest.fixture
@@ -88,15 +88,3 @@ def _isolated_kb_overlay(
 ) -> None:
     """Keep a developer's own KB overlay (~/.local/share/detente) out of every test."""
     monkeypatch.setenv("DETENTE_HOME", str(tmp_path_factory.mktemp("detente-home")))
-
-
-@pytest.fixture(scope="session")
-def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One folder of built models (ONNX encoder, trained classifiers) for the whole session."""
-    return tmp_path_factory.mktemp("models")
-
-
-@pytest.fixture(autouse=True)
-def _shared_models(models_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Build the MiniLM encoder and the classifiers once per session, not once per test."""
-    monkeypatch.setenv("DETENTE_MODELS", str(models_dir))

@@ -31,7 +31,7 @@ CODERS = ("coding.rules.v1", "coding.hybrid.v1")
 @pytest.mark.shared
 @pytest.mark.parametrize("coder", CODERS)
 @pytest.mark.parametrize("name", GATED_FILES)
-def test_eval_gate_floors_hold(shared_dir: Path, models_dir: Path, name: str, coder: str) -> None:
+def test_eval_gate_floors_hold(shared_dir: Path, name: str, coder: str) -> None:
     path = shared_dir / "eval" / name
     if not path.exists():
         pytest.skip(f"{path} is not present")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import pickle
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ from detente.coding.codebook import load_codebook
 from detente.coding.second_opinion import SecondOpinion, choose_dyad
 from detente.embeddings import embeddings_available
 from detente.embeddings.classifier import NONE, TypeClassifier, load_training
+from detente.embeddings.training import MODEL_PATH, load_models, save_models
 from detente.errors import ConfigError
 from detente.models import Actor, Article, Mention, Sentence
 from detente.text.nlp import parse_texts
@@ -64,18 +66,35 @@ def test_second_opinion_bad_training_line_names_the_line(tmp_path: Path) -> None
         load_training(path)
 
 
-def test_second_opinion_classifier_learns_and_round_trips(tmp_path: Path) -> None:
+def test_second_opinion_classifier_learns(tmp_path: Path) -> None:
     rng = np.random.default_rng(7)
-    centres = np.eye(3, 8, dtype=np.float32) * 3
+    centres = np.eye(3, 8) * 3
     vectors = np.vstack([c + 0.1 * rng.standard_normal((20, 8)) for c in centres])
     labels = ["AID"] * 20 + ["NONE"] * 20 + ["SANCTION"] * 20
-    model = TypeClassifier.train(vectors.astype(np.float32), labels, steps=300)
+    model = TypeClassifier.train(vectors, labels, steps=300)
     assert model.labels == ("AID", "NONE", "SANCTION")
+    assert model.weights.dtype == np.float32 and model.weights.shape == (9, 3)
     assert [label for label, _ in model.predict(centres)] == ["AID", "NONE", "SANCTION"]
     assert all(p > 0.9 for _, p in model.predict(centres))
-    model.save(tmp_path / "m.npz")
-    again = TypeClassifier.load(tmp_path / "m.npz")
-    assert again.labels == model.labels and np.array_equal(again.weights, model.weights)
+
+
+@needs_extra
+def test_second_opinion_model_file_round_trips_and_refuses_strangers(tmp_path: Path) -> None:
+    models = load_models()
+    path = tmp_path / "m.safetensors"
+    save_models(models, path)
+    assert path.read_bytes() == MODEL_PATH.read_bytes()
+    again = load_models(path)
+    assert again.types.labels == models.types.labels and again.codes == models.codes
+    assert np.array_equal(again.modes.weights, models.modes.weights)
+    with pytest.raises(ConfigError, match=r"missing\.safetensors is missing; run `detente train`"):
+        load_models(tmp_path / "missing.safetensors")
+    save_models(replace(models, metadata={**models.metadata, "encoder": "minilm-int8"}), path)
+    with pytest.raises(ConfigError, match=r"trained for another encoder \('minilm-int8'"):
+        load_models(path)
+    save_models(replace(models, metadata={**models.metadata, "weights_sha256": "0" * 64}), path)
+    with pytest.raises(ConfigError, match="trained on other MiniLM weights than the installed"):
+        load_models(path)
 
 
 def test_second_opinion_dyad_is_the_doer_and_the_other_country() -> None:
@@ -134,10 +153,14 @@ def test_second_opinion_never_asserts_what_the_rules_call_prescriptive() -> None
 
 
 @needs_extra
-def test_second_opinion_stage_pickles_for_worker_processes(models_dir: Path) -> None:
-    stage = SecondOpinion(threshold=0.7, cache_dir=models_dir)
+def test_second_opinion_stage_pickles_for_worker_processes(tmp_path: Path) -> None:
+    stage = SecondOpinion(threshold=0.7, model_path=tmp_path / "m.safetensors")
     copy = pickle.loads(pickle.dumps(stage))
-    assert (copy.threshold, copy.cache_dir, copy._models) == (0.7, models_dir, None)
+    assert (copy.threshold, copy.model_path, copy._models) == (
+        0.7,
+        tmp_path / "m.safetensors",
+        None,
+    )
     article = Article(id="a", text="Peru and Chile compared notes in Lima.")
     assert pickle.loads(pickle.dumps(build_pipeline(HYBRID)))(article).id == "a"
 

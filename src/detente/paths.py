@@ -1,4 +1,4 @@
-"""Where detente keeps per-user files (the KB overlay, built models)."""
+"""Where detente keeps per-user files (the KB overlay), and atomic file replacement."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["data_home", "models_home", "replacing"]
+__all__ = ["data_home", "replacing"]
 
 
 def data_home() -> Path:
@@ -19,13 +19,6 @@ def data_home() -> Path:
     xdg = Path(os.environ.get("XDG_DATA_HOME", "").strip() or "relative").expanduser()
     base = xdg if xdg.is_absolute() else Path.home() / ".local" / "share"
     return base / "detente"
-
-
-def models_home() -> Path:
-    """Built models (the ONNX encoder, trained classifiers): ``$DETENTE_MODELS``, else
-    ``data_home()/models``.  Safe to delete; they are rebuilt on next use."""
-    models = os.environ.get("DETENTE_MODELS", "").strip()
-    return Path(models).expanduser() if models else data_home() / "models"
 
 
 @contextmanager

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from importlib.metadata import version
 from typing import TypeVar
 
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -41,9 +43,22 @@ if not stderr.is_terminal:
 T = TypeVar("T")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"detente {version('detente')}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _configure(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress details to stderr."),
+    _version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_print_version,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
 ) -> None:
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
@@ -89,7 +104,7 @@ def run(command: Callable[[], T]) -> T:
     try:
         return command()
     except DetenteError as e:
-        stderr.print(f"[red]error:[/] {e}", highlight=False)
+        stderr.print(f"[red]error:[/] {escape(str(e))}", highlight=False)
         raise typer.Exit(2) from None
 
 
@@ -105,6 +120,7 @@ def register_commands() -> None:
         kb,
         relations,
         serve,
+        train,
     )
 
 

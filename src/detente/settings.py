@@ -45,6 +45,11 @@ class Settings:
     max_sentence_chars: int = _setting(
         1500, "Longer sentences are not parsed (they are usually lists or broken markup)."
     )
+    max_article_bytes: int = _setting(
+        5_000_000,
+        "Largest input record or document read, in bytes (a JSONL line, a CSV record, a text "
+        "or HTML file); a larger one is skipped with a message, never read into memory.",
+    )
 
     @classmethod
     def help(cls) -> dict[str, str]:

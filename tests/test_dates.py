@@ -43,3 +43,39 @@ def test_dates_without_article_date() -> None:
 )
 def test_dates_forward_for_announced_events(text: str, expected: tuple[dt.date, str]) -> None:
     assert resolve_event_date(text, REF, forward=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "ref", "forward", "expected"),
+    [
+        # An article date outside 1000-01-01..2999-12-31 resolves nothing: the event is undated.
+        ("It was banned last year.", dt.date(1, 1, 2), False, (None, "")),
+        ("They met last month.", dt.date(1, 1, 1), False, (None, "")),
+        ("Yesterday the envoy left.", dt.date(1, 1, 1), False, (None, "")),
+        ("They met on Saturday.", dt.date(1, 1, 2), False, (None, "")),
+        ("A summit next month.", dt.date(9999, 12, 31), True, (None, "")),
+        ("Talks next year.", dt.date(9999, 12, 31), True, (None, "")),
+        ("He will visit in May.", dt.date(9999, 12, 31), True, (None, "")),
+        ("Recently, the envoy left.", dt.date(9999, 12, 31), False, (None, "")),
+        # ... but an explicit date in range still dates the event.
+        ("Signed on 3 May 2022.", dt.date(1, 1, 1), False, (dt.date(2022, 5, 3), "day")),
+        # A relative date stepping just outside the range is clamped to its edge.
+        ("They met last week.", dt.date(1000, 1, 3), False, (dt.date(1000, 1, 1), "week")),
+        ("Yesterday the envoy left.", dt.date(1000, 1, 1), False, (dt.date(1000, 1, 1), "day")),
+        ("It was banned last year.", dt.date(1000, 6, 1), False, (dt.date(1000, 1, 1), "year")),
+        ("A summit next month.", dt.date(2999, 12, 31), True, (dt.date(2999, 12, 31), "month")),
+        ("Talks next year.", dt.date(2999, 12, 31), True, (dt.date(2999, 12, 31), "year")),
+        ("Talks next week.", dt.date(2999, 12, 30), True, (dt.date(2999, 12, 31), "week")),
+        # An explicit date outside the range is ignored, like an impossible one.
+        ("Signed on 12 March 0500.", REF, False, (REF, "")),
+        ("Talks in May 0000.", REF, False, (REF, "")),
+        ("Meeting on 3000-01-01.", REF, False, (REF, "")),
+        ("Signed on 3 May 9999.", None, False, (None, "")),
+        ("Signed in May 0999.", None, False, (None, "")),
+        ("Meeting on 2999-12-31.", None, False, (dt.date(2999, 12, 31), "day")),
+    ],
+)
+def test_dates_extreme_article_dates_never_raise(
+    text: str, ref: dt.date | None, forward: bool, expected: tuple[dt.date | None, str]
+) -> None:
+    assert resolve_event_date(text, ref, forward=forward) == expected

@@ -97,3 +97,60 @@ def test_mentions_acronyms_need_capitals() -> None:
 def test_mentions_country_prefixes_need_a_compound() -> None:
     assert find("The Indo-Pacific strategy was discussed.", "2024-02-05") == []
     assert [m[1] for m in find("Sino-Japanese ties improved.", "2024-02-05")] == ["CHN", "JPN"]
+
+
+CHINA = ("China", "CHN", "", "China")
+JAPAN = ("Japan", "JPN", "", "Japan")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A country, demonym or role as the text's last word before a comma, "and" or "or"
+        # looked one word past the end (IndexError), and the whole article was dropped.
+        ("Tags: China, Japan,", [CHINA, JAPAN]),
+        ("Tags: China, Japan, ", [CHINA, JAPAN]),
+        ("Tags: China, Japan", [CHINA, JAPAN]),
+        ("Tags: China, Japan,\n\nRussia,", [CHINA, JAPAN, ("Russia", "RUS", "", "Russia")]),
+        ("China,", [CHINA]),
+        ("Japan ,", [JAPAN]),
+        ("China and", [CHINA]),
+        ("China or", [CHINA]),
+        ("Japan;", [JAPAN]),
+        ("Japan -", [JAPAN]),
+        ("Japan's", [JAPAN]),
+        ("China, the", [CHINA]),
+        ("Japanese and", [("Japanese", "JPN", "", "Japan")]),
+        ("Hungarian and", [("Hungarian", "HUN", "", "Hungary")]),
+        ("President of", [("President", "", "GOV", "president")]),
+        ("Foreign Minister", [("Foreign Minister", "", "GOV", "foreign minister")]),
+        ("the", []),
+        ("the two", []),
+    ],
+)
+def test_mentions_trailing_punctuation_at_the_end_of_the_text(
+    text: str, expected: list[tuple[str, str, str, str]]
+) -> None:
+    assert find(text, "2024-02-05") == expected
+
+
+def test_mentions_title_takes_the_last_country_of_its_sentence() -> None:
+    text = "Vietnam and Japan held talks where Deputy Foreign Minister Masahiro Takamura spoke."
+    assert find(text, "2024-02-05") == [
+        ("Vietnam", "VNM", "", "Vietnam"),
+        JAPAN,
+        ("Deputy Foreign Minister Masahiro Takamura", "JPN", "GOV", "Masahiro Takamura"),
+    ]
+
+
+def test_mentions_in_one_long_unpunctuated_sentence() -> None:
+    # 3,000 words and no sentence end: every country and role is still found, once each.
+    text = " ".join(["China condemned Japan as officials met"] * 500)
+    article = ActorFinder()(SentenceSplitter()(Article(id="t", text=text)))
+    assert len(article.sents) == 1
+    assert [m.text for m in article.mentions] == ["China", "Japan", "officials"] * 500
+    assert {(m.text, m.actor.country) for m in article.mentions} == {
+        ("China", "CHN"),
+        ("Japan", "JPN"),
+        ("officials", ""),  # two countries named equally often: no guess
+    }

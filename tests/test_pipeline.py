@@ -4,7 +4,7 @@ import pytest
 
 from detente.errors import ConfigError
 from detente.models import Article
-from detente.pipeline import Pipeline, StageFailure, raise_failure
+from detente.pipeline import FailureCount, Pipeline, StageFailure, keep_done, raise_failure
 from detente.registry import Registry
 
 
@@ -58,6 +58,26 @@ def test_pipeline_pipe_skips_bad_article_and_reports_it() -> None:
         ("2", "x.jsonl:2", "upper", "cannot shout boom")
     ]
     assert pipeline.failures == 1
+
+
+def test_pipeline_pipe_counts_failed_articles() -> None:
+    failed = FailureCount()
+    reported: list[StageFailure] = []
+    pipeline = Pipeline([Upper()], on_error=reported.append)
+    articles = [Article(id=str(i), text="boom" if i % 2 else "a") for i in range(5)]
+    assert [a.id for a in pipeline.pipe(articles, failures=failed)] == ["0", "2", "4"]
+    assert failed == FailureCount(2)
+    assert [f.article_id for f in reported] == ["1", "3"]
+    assert pipeline.failures == 2
+
+
+def test_pipeline_keep_done_counts_results_from_workers() -> None:
+    # What worker processes send back: None for an article a stage failed on.
+    results = [Article(id="1", text="a"), None, None, Article(id="4", text="d")]
+    failed = FailureCount()
+    assert [a.id for a in keep_done(results, failed)] == ["1", "4"]
+    assert failed.articles == 2
+    assert [a.id for a in keep_done(results)] == ["1", "4"]  # counting is optional
 
 
 def test_pipeline_raise_handler_reraises() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import subprocess
 import sys
@@ -190,6 +191,13 @@ def test_duplicates_within_and_across_batches() -> None:
         assert s.add_articles([ARTICLES[0], ARTICLES[0]], batch_size=1) == AddResult(1, 1, 2)
         assert s.count("articles") == 3
         assert s.count("sentences") == 3
+
+
+def test_known_article_ids_in_chunks(store: Store) -> None:
+    assert store.known_article_ids(["a3", "zz", "a1", "a1"]) == {"a1", "a3"}
+    assert store.known_article_ids([]) == set()
+    many = (f"x{i}" for i in range(2500))  # several lookups of 1,000 ids
+    assert store.known_article_ids(itertools.chain(many, ["a2"])) == {"a2"}
 
 
 def test_has_article_article_and_count(store: Store) -> None:

@@ -184,7 +184,8 @@ class Event:
                 self.cameo,
             ]
         )
-        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+        # surrogatepass: an id never fails on a lone surrogate that slipped past the readers.
+        return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -2,7 +2,9 @@
 
 A stage declares the article fields it ``requires`` and ``assigns``; the pipeline checks the
 order when it is built, so a misordered pipeline fails at once, not at record 40,000.  A stage
-that raises on one article is reported to the error handler and the article is skipped.
+that raises on one article is reported to the error handler and the article is skipped; a
+``FailureCount`` passed to the run counts the skipped articles, also those skipped in worker
+processes.
 """
 
 from __future__ import annotations
@@ -46,6 +48,16 @@ class StageFailure:
 
 
 ErrorHandler = Callable[[StageFailure], None]
+
+
+@dataclass(slots=True)
+class FailureCount:
+    """How many articles a run dropped because a stage failed on them.
+
+    Not frozen: the run adds to it as it goes and the caller reads it when the stream ends.
+    """
+
+    articles: int = 0
 
 
 def log_and_skip(failure: StageFailure) -> None:
@@ -108,12 +120,24 @@ class Pipeline:
                 return None
         return article
 
-    def pipe(self, articles: Iterable[Article]) -> Iterator[Article]:
-        """Yield processed articles in input order, skipping those a stage failed on."""
-        for article in articles:
-            done = self.run_one(article)
-            if done is not None:
-                yield done
+    def pipe(
+        self, articles: Iterable[Article], *, failures: FailureCount | None = None
+    ) -> Iterator[Article]:
+        """Yield processed articles in input order, skipping those a stage failed on (and
+        counting them in ``failures``)."""
+        yield from keep_done(map(self.run_one, articles), failures)
+
+
+def keep_done(
+    results: Iterable[Article | None], failures: FailureCount | None = None
+) -> Iterator[Article]:
+    """The articles of ``run_one`` results, counting each ``None`` (a failed article) in
+    ``failures``; works on results that come back from worker processes."""
+    for done in results:
+        if done is not None:
+            yield done
+        elif failures is not None:
+            failures.articles += 1
 
 
 def check_order(stages: Sequence[Stage]) -> None:

@@ -63,6 +63,9 @@ class Gazetteer:
         self.kb = kb
         self.table: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
         self.max_len = 1
+        # Every leading part of every phrase: a lookup stops at the first word no phrase
+        # continues with, so matching costs the length of the match, not ``max_len`` squared.
+        self.prefixes: set[tuple[str, ...]] = set()
         for country in kb.countries.values():
             for text in (country.name, *country.names):
                 self._add(text, Entry("country", country.alpha3, "", country.name, False))
@@ -101,9 +104,15 @@ class Gazetteer:
         if entry not in self.table[key]:
             self.table[key].append(entry)
         self.max_len = max(self.max_len, len(key))
+        self.prefixes.update(key[:n] for n in range(1, len(key) + 1))
 
     def match_at(self, words: list[tuple[str, int, int]], i: int) -> tuple[int, list[Entry]] | None:
-        """Longest phrase starting at word ``i``: (number of words, entries) or None."""
+        """Longest phrase starting at word ``i``: (number of words, entries) or None.
+
+        ``i`` past the last word (a lookahead after the text's final token) finds nothing.
+        """
+        if not 0 <= i < len(words):
+            return None
         found = self._longest_at(words, i)
         if words[i][0].lower() == "the" and i + 1 < len(words):
             # "the UN Security Council" when the KB lists "UN Security Council"
@@ -115,14 +124,19 @@ class Gazetteer:
     def _longest_at(
         self, words: list[tuple[str, int, int]], i: int
     ) -> tuple[int, list[Entry]] | None:
-        for length in range(min(self.max_len, len(words) - i), 0, -1):
-            span = words[i : i + length]
-            entries = self.table.get(tuple(w.lower() for w, _, _ in span))
-            if not entries:
-                continue
-            fitting = [e for e in entries if _case_fits(e, span)]
+        phrases: list[tuple[str, ...]] = []  # phrases starting at ``i``, shortest first
+        key: tuple[str, ...] = ()
+        for word, _, _ in words[i : i + self.max_len]:
+            key = (*key, word.lower())
+            if key not in self.prefixes:
+                break
+            if key in self.table:
+                phrases.append(key)
+        for key in reversed(phrases):
+            span = words[i : i + len(key)]
+            fitting = [e for e in self.table[key] if _case_fits(e, span)]
             if fitting:
-                return length, fitting
+                return len(key), fitting
         return None
 
 

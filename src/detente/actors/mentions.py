@@ -45,6 +45,8 @@ LOGGER = logging.getLogger(__name__)
 # Capitalised words that turn a demonym into a region when the pair is no KB phrase of its own
 # ("North Korean" and "South African" are, and match first).
 REGION_WORDS = frozenset({"Latin", "South", "North", "Central", "Pan"})
+# First words of the group references ("the two sides"), to try them only where they can start.
+_GROUP_STARTS = frozenset(phrase[0] for phrase in GROUP_REFERENCES)
 
 
 class ActorFinder:
@@ -82,15 +84,19 @@ class ActorFinder:
         self, words: list[Word], sentence_index: int, article: Article, memory: ArticleMemory
     ) -> list[Mention]:
         day = article.date or dt.date.today()
+        lower = [w.lower() for w, _, _ in words]  # once per sentence: linear in its length
         found: list[Mention] = []
+        country = ""  # the last country named in the sentence so far
         i = 0
         while i < len(words):
-            made = self._mention_at(words, i, sentence_index, article, day, memory, found)
+            made = self._mention_at(words, lower, i, sentence_index, article, day, memory, country)
             if made is None:
                 i += 1
                 continue
             mention, next_i, kind = made
             found.append(mention)
+            if mention.kind in COUNTRYISH and mention.actor.country:
+                country = mention.actor.country
             memory.saw(mention.actor, kind)
             for member in mention.members:
                 memory.saw(member, "country")
@@ -100,15 +106,15 @@ class ActorFinder:
     def _mention_at(
         self,
         words: list[Word],
+        lower: list[str],
         i: int,
         sentence_index: int,
         article: Article,
         day: dt.date,
         memory: ArticleMemory,
-        found: list[Mention],
+        sentence_country: str,
     ) -> tuple[Mention, int, str] | None:
         text = article.text
-        lower = [w.lower() for w, _, _ in words]
 
         def make(
             start: int, end: int, actor: Actor, kind: str, members: tuple[Actor, ...] = ()
@@ -118,7 +124,8 @@ class ActorFinder:
                 text[s:e], s, e, sentence_index, replace(actor, text=text[s:e]), kind, members
             )
 
-        for phrase, sector in GROUP_REFERENCES.items():
+        references = GROUP_REFERENCES.items() if lower[i] in _GROUP_STARTS else ()
+        for phrase, sector in references:
             if tuple(lower[i : i + len(phrase)]) == phrase and len(memory.countries) >= 2:
                 a, b = memory.countries[-2], memory.countries[-1]
                 span_text = text[words[i][1] : words[i + len(phrase) - 1][2]]
@@ -221,7 +228,7 @@ class ActorFinder:
         # A role term: maybe a title before a name, maybe "the side" after a country.
         role_entry, role_end = self._extend_role(words, i, entry, j)
         name_end, person = self._name_after(words, role_end, day)
-        country = self._context_country(found, memory)
+        country = self._context_country(sentence_country, memory)
         of_country, of_end = self._of_country(words, lower, name_end)
         if of_country:  # "King Hassan of Morocco", "the president of Armenia"
             country, name_end = of_country, of_end
@@ -276,7 +283,7 @@ class ActorFinder:
 
     def _shared_role(self, words: list[Word], lower: list[str], k: int) -> Entry | None:
         """The role after "and <country>": "Hungarian and Romanian officials" -> officials."""
-        if k >= len(words) or lower[k] not in {"and", ",", "or"}:
+        if k + 1 >= len(words) or lower[k] not in {"and", ",", "or"}:
             return None
         match = self.gazetteer.match_at(words, k + 1)
         if match is None or match[1][0].kind not in COUNTRYISH:
@@ -379,12 +386,11 @@ class ActorFinder:
             memory.names[parts[0]] = actor
         memory.last_person = actor
 
-    def _context_country(self, found: list[Mention], memory: ArticleMemory) -> str:
+    def _context_country(self, sentence_country: str, memory: ArticleMemory) -> str:
         """The country a title with an unknown name belongs to: the last country named in
         the sentence, else the country the article names most."""
-        for mention in reversed(found):
-            if mention.kind in COUNTRYISH and mention.actor.country:
-                return mention.actor.country
+        if sentence_country:
+            return sentence_country
         if memory.country_counts:
             return memory.country_counts.most_common(1)[0][0]
         return ""

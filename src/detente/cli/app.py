@@ -80,6 +80,23 @@ class SkipReporter:
         )
 
 
+def _counted(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def report_dropped(*, skipped: int, coding: int, storing: int = 0) -> int:
+    """Print what never made it through on stderr ("2 records skipped, 1 article failed in
+    coding"); return how many inputs that is (0 prints nothing)."""
+    parts = [
+        f"{_counted(skipped, 'record')} skipped" if skipped else "",
+        f"{_counted(coding, 'article')} failed in coding" if coding else "",
+        f"{_counted(storing, 'article')} failed in the store" if storing else "",
+    ]
+    if any(parts):
+        stderr.print(", ".join(p for p in parts if p), highlight=False)
+    return skipped + coding + storing
+
+
 def progress(items: Iterable[T], *, label: str, total: int | None = None) -> Iterator[T]:
     """A progress bar on stderr while iterating; silent when stderr is not a terminal."""
     if not stderr.is_terminal:

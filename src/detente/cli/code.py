@@ -6,12 +6,13 @@ import sys
 
 import typer
 
-from detente.cli.app import SkipReporter, app, progress, run, stdout
+from detente.cli.app import SkipReporter, app, progress, report_dropped, run, stdout
 from detente.cli.options import CODER, WORKERS, parse_date
 from detente.cli.render import events_table, write_csv, write_jsonl
 from detente.coder import code_articles
 from detente.errors import InputError
 from detente.ingest.sources import read_articles
+from detente.pipeline import FailureCount
 from detente.settings import load_settings
 
 FORMATS = ("jsonl", "csv", "table")
@@ -27,22 +28,30 @@ def code_command(
     ),
     date: str = typer.Option(None, "--date", help="Date of inputs that carry none (YYYY-MM-DD)."),
     format: str = typer.Option("jsonl", "--format", "-f", help="jsonl, csv or table."),
-    strict: bool = typer.Option(False, "--strict", help="Exit 1 if any input record was skipped."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 if any input record was skipped or any article failed."),
     coder: str = CODER,
     workers: int = WORKERS,
 ) -> None:
     """Code articles and write one event per line to stdout."""
 
-    def body() -> int:
+    def body() -> tuple[int, int]:
         if format not in FORMATS:
             raise InputError(f"--format {format!r} is not one of {', '.join(FORMATS)}")
         paths = [*(files or []), *(input or [])]
         if not paths:
             raise InputError("nothing to code: give FILE..., --input docs.jsonl, or - for stdin")
         skips = SkipReporter()
-        articles = read_articles(paths, date=parse_date(date, "--date"), on_skip=skips)
         settings = load_settings(coder=coder, n_process=workers)
-        coded = code_articles(progress(articles, label="coding"), settings=settings)
+        articles = read_articles(
+            paths,
+            date=parse_date(date, "--date"),
+            on_skip=skips,
+            max_article_bytes=settings.max_article_bytes,
+        )
+        failed = FailureCount()
+        coded = code_articles(
+            progress(articles, label="coding"), settings=settings, failures=failed
+        )
         events = (event for article in coded for event in article.events)
         if format == "jsonl":
             write_jsonl(events, sys.stdout)
@@ -50,8 +59,8 @@ def code_command(
             write_csv(events, sys.stdout)
         else:
             stdout.print(events_table(list(events)))
-        return skips.count
+        return skips.count, failed.articles
 
-    skipped = run(body)
-    if strict and skipped:
+    skipped, failed = run(body)
+    if strict and report_dropped(skipped=skipped, coding=failed):
         raise typer.Exit(1)

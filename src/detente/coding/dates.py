@@ -4,12 +4,19 @@ Handles the expressions news uses most: explicit dates ("5 February 2024", "Feb.
 "February 2024"), months ("in February"), weekdays ("on Saturday"), "yesterday", "today",
 "last week/month/year", "this year", "earlier this month".  With none of them the article
 date stands in, with ``date_precision`` "" to say so.
+
+Dates stay within ``EARLIEST_DATE..LATEST_DATE``: an explicit date outside it is ignored, an
+article date outside it resolves nothing (the event is left undated), and a relative date that
+steps just outside it ("last week" on 1000-01-03) is clamped to the edge.  Nothing here raises
+on an extreme date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+
+from detente.models import EARLIEST_DATE, LATEST_DATE
 
 MONTHS = {
     name: i + 1
@@ -49,10 +56,12 @@ _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
 def _safe(year: int, month: int, day: int) -> dt.date | None:
+    """The date, or None when it does not exist or lies outside the supported range."""
     try:
-        return dt.date(year, month, day)
+        found = dt.date(year, month, day)
     except ValueError:
         return None
+    return found if EARLIEST_DATE <= found <= LATEST_DATE else None
 
 
 def _month_year(month: int, ref: dt.date, forward: bool) -> int:
@@ -69,7 +78,18 @@ def resolve_event_date(
     """Return (date, precision) with precision day, month, week, year or "" (article date used).
 
     ``forward`` reads bare months and weekdays as the next ones (events not yet happened).
+    An article date outside ``EARLIEST_DATE..LATEST_DATE`` counts as none.
     """
+    if ref is not None and not EARLIEST_DATE <= ref <= LATEST_DATE:
+        ref = None
+    found, precision = _resolve(text, ref, forward)
+    if found is None:
+        return None, ""
+    # Only a relative date can step outside (by at most a year) from a supported article date.
+    return min(max(found, EARLIEST_DATE), LATEST_DATE), precision
+
+
+def _resolve(text: str, ref: dt.date | None, forward: bool) -> tuple[dt.date | None, str]:
     if m := _ISO.search(text):
         found = _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if found:
@@ -82,8 +102,10 @@ def resolve_event_date(
         found = _safe(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)))
         if found:
             return found, "day"
-    if m := _MONTH_YEAR.search(text):
-        return dt.date(int(m.group(2)), MONTHS[m.group(1).lower()], 1), "month"
+    if (m := _MONTH_YEAR.search(text)) and (
+        found := _safe(int(m.group(2)), MONTHS[m.group(1).lower()], 1)
+    ):
+        return found, "month"
     if ref is None:
         return None, ""
     lower = text.lower()

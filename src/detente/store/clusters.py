@@ -28,6 +28,21 @@ class Known:
     cluster_id: str
 
 
+def shift(day: dt.date, days: int) -> dt.date:
+    """``day`` moved by ``days``, stopping at ``date.min``/``date.max`` instead of overflowing."""
+    room = (dt.date.max - day).days if days >= 0 else (day - dt.date.min).days
+    if abs(days) > room:
+        return dt.date.max if days >= 0 else dt.date.min
+    return day + dt.timedelta(days=days)
+
+
+def search_window(dates: Iterable[dt.date]) -> tuple[dt.date, dt.date]:
+    """The stored dates an event on one of ``dates`` could share a cluster with (clamped to
+    what a date can hold, so 0001-01-01 and 9999-12-31 work)."""
+    days = list(dates)
+    return shift(min(days), -WINDOW_DAYS), shift(max(days), WINDOW_DAYS)
+
+
 def cluster_key(event: Event) -> ClusterKey:
     return (event.source.code, event.target.code if event.target else "", event.cameo)
 

@@ -2,8 +2,11 @@
 
 ``Store`` wraps one DuckDB connection.  Writes go through ``add_articles`` in batches: each batch
 becomes pyarrow tables that DuckDB inserts in one statement per table inside one transaction,
-so ingest never runs row-by-row SQL and a failed batch leaves nothing half-written.  Reads use
-their own cursor, so a long export does not block ingest on the same store.
+so ingest never runs row-by-row SQL and a failed batch leaves nothing half-written.  When one
+article's data breaks the batch (a lone surrogate in its text, an event field of the wrong
+type), the batch is rolled back and written again article by article, each in its own
+transaction: the good articles are stored once, the bad ones are reported in ``AddResult``.
+Reads use their own cursor, so a long export does not block ingest on the same store.
 
 DuckDB lets only one process open a file for writing; opening a held file raises
 ``StoreLockedError`` with the pid DuckDB reports and what to do instead.
@@ -24,11 +27,10 @@ from types import TracebackType
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from detente.errors import InputError, StoreError, StoreLockedError
 from detente.models import Article, Event, Sentence
-from detente.store.clusters import WINDOW_DAYS, Known, assign_clusters
+from detente.store.clusters import Known, assign_clusters, search_window
 from detente.store.migrations import apply_migrations, pending_migrations
 from detente.store.queries import (
     EVENT_COLUMNS,
@@ -36,8 +38,14 @@ from detente.store.queries import (
     EventFilter,
     build_dyad_summary,
     build_select,
-    event_to_row,
     row_to_event,
+)
+from detente.store.rows import (
+    DATA_ERRORS,
+    arrow_tables,
+    failure_reason,
+    insert_rows,
+    unstorable_id,
 )
 
 __all__ = ["ALL_EVENTS", "TABLES", "AddResult", "Store"]
@@ -54,39 +62,27 @@ _PID_RE = re.compile(r"\bPID (\d+)", re.IGNORECASE)
 _DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
 _HEAD_BYTES = 16  # enough for the magic, and to show what the file starts with instead
 
-_ARTICLE_FIELDS = ("id", "title", "url", "source", "origin", "date", "text")
-_ARTICLES_SCHEMA = pa.schema(
-    [(c, pa.date32() if c == "date" else pa.string()) for c in _ARTICLE_FIELDS]
-)
-_SENTENCE_COLUMNS = ("article_id", "idx", "start_char", "end_char", "text")
-_SENTENCES_SCHEMA = pa.schema(
-    [(c, pa.string() if c in ("article_id", "text") else pa.int32()) for c in _SENTENCE_COLUMNS]
-)
-_EVENT_TYPES = {
-    "sentence_index": pa.int32(),
-    "trigger_start": pa.int32(),
-    "trigger_end": pa.int32(),
-    "quad_class": pa.int32(),
-    "goldstein": pa.float64(),
-    "confidence": pa.float64(),
-    "date": pa.date32(),
-}
-_EVENTS_SCHEMA = pa.schema([(c, _EVENT_TYPES.get(c, pa.string())) for c in EVENT_COLUMNS])
+_ID_CHUNK = 1000  # article ids per lookup in ``known_article_ids``
 
 
 @dataclass(frozen=True, slots=True)
 class AddResult:
-    """What ``Store.add_articles`` did: new articles, ones already stored, events written."""
+    """What ``Store.add_articles`` did: new articles, ones already stored, events written, and
+    the articles whose data could not be stored, as ``(article id, reason)`` in ``failures``."""
 
     articles_added: int = 0
     articles_skipped: int = 0
     events_added: int = 0
+    articles_failed: int = 0
+    failures: tuple[tuple[str, str], ...] = ()
 
     def __add__(self, other: AddResult) -> AddResult:
         return AddResult(
             self.articles_added + other.articles_added,
             self.articles_skipped + other.articles_skipped,
             self.events_added + other.events_added,
+            self.articles_failed + other.articles_failed,
+            self.failures + other.failures,
         )
 
 
@@ -148,11 +144,6 @@ def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
     it = iter(items)
     while batch := list(islice(it, size)):
         yield batch
-
-
-def _utc_now() -> dt.datetime:
-    # TIMESTAMP columns are naive; store UTC so hosts in different zones agree.
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class Store:
@@ -242,7 +233,9 @@ class Store:
     def add_articles(self, articles: Iterable[Article], *, batch_size: int = 500) -> AddResult:
         """Store new articles with their sentences and events; skip ids already stored.
 
-        Each batch of ``batch_size`` articles is written in one transaction.
+        Each batch of ``batch_size`` articles is written in one transaction.  An article whose
+        data cannot be stored is left out and listed in ``AddResult.failures``; the others of
+        its batch are stored.
         """
         if batch_size < 1:
             raise InputError(f"batch_size must be at least 1, got {batch_size}")
@@ -251,29 +244,77 @@ class Store:
         total = AddResult()
         for batch in _batches(articles, batch_size):
             total += self._add_batch(batch)
+        if total.articles_failed:
+            LOGGER.warning(
+                "articles not stored in %s: %d (see the errors above)",
+                self.path,
+                total.articles_failed,
+            )
         return total
 
     def _add_batch(self, batch: list[Article]) -> AddResult:
         unique: dict[str, Article] = {}
+        bad_ids = AddResult()
         for article in batch:
+            if problem := unstorable_id(article.id):  # no query can even look it up
+                bad_ids += AddResult(0, 0, 0, 1, (_failure(article, problem),))
+                continue
             unique.setdefault(article.id, article)  # first copy in the batch wins
         with self._lock:
             con = self._live()
-            with self._errors("checking stored article ids"):
-                rows = con.execute(
-                    "SELECT id FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))",
-                    [list(unique)],
-                ).fetchall()
-            stored = {row[0] for row in rows}
+            stored = self._stored_ids(con, list(unique))
             new = [a for a in unique.values() if a.id not in stored]
-            skipped = len(batch) - len(new)
+            skipped = AddResult(0, len(batch) - len(new) - bad_ids.articles_failed, 0) + bad_ids
             if not new:
-                return AddResult(0, skipped, 0)
-            new = self._clustered(con, new)
-            tables = _arrow_tables(new)
-            events_added = self._insert(con, tables)
-        LOGGER.debug("stored %d articles (%d skipped), %d events", len(new), skipped, events_added)
-        return AddResult(len(new), skipped, events_added)
+                return skipped
+            try:
+                events_added = self._write(con, new)
+            except DATA_ERRORS as e:
+                if len(new) == 1:
+                    return skipped + AddResult(0, 0, 0, 1, (_failure(new[0], failure_reason(e)),))
+                LOGGER.warning(
+                    "a batch of %d articles failed (%s); writing them one by one",
+                    len(new),
+                    failure_reason(e),
+                )
+                return skipped + self._add_one_by_one(con, new)
+        LOGGER.debug(
+            "stored %d articles (%d skipped), %d events",
+            len(new),
+            skipped.articles_skipped,
+            events_added,
+        )
+        return skipped + AddResult(len(new), 0, events_added)
+
+    def _add_one_by_one(self, con: duckdb.DuckDBPyConnection, new: list[Article]) -> AddResult:
+        """Write each article in its own transaction, leaving out those whose data fails."""
+        total = AddResult()
+        for article in new:
+            try:
+                total += AddResult(1, 0, self._write(con, [article]))
+            except DATA_ERRORS as e:
+                total += AddResult(0, 0, 0, 1, (_failure(article, failure_reason(e)),))
+        return total
+
+    def _stored_ids(self, con: duckdb.DuckDBPyConnection, ids: list[str]) -> set[str]:
+        with self._errors("checking stored article ids"):
+            rows = con.execute(
+                "SELECT id FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))", [ids]
+            ).fetchall()
+        return {row[0] for row in rows}
+
+    def _write(self, con: duckdb.DuckDBPyConnection, articles: list[Article]) -> int:
+        """Cluster and insert the articles in one transaction; the number of events written.
+
+        Raises what the data raises (see ``DATA_ERRORS``) with nothing written; other
+        database errors become ``StoreError``.
+        """
+        try:
+            return insert_rows(con, arrow_tables(self._clustered(con, articles)))
+        except duckdb.Error as e:
+            if isinstance(e, DATA_ERRORS):
+                raise
+            raise StoreError(f"writing articles to {self.path} failed: {e}") from e
 
     def _clustered(self, con: duckdb.DuckDBPyConnection, articles: list[Article]) -> list[Article]:
         """The articles with every event's cross-article cluster id filled in."""
@@ -281,14 +322,12 @@ class Store:
         dates = [e.date for e in events if e.date is not None]
         known: list[Known] = []
         if dates:
-            window = dt.timedelta(days=WINDOW_DAYS)
-            with self._errors("reading stored events for clustering"):
-                rows = con.execute(
-                    "SELECT source_code, coalesce(target_code, ''), cameo, date, cluster_id "
-                    "FROM events WHERE date BETWEEN ? AND ? AND cameo IN "
-                    "(SELECT unnest(?::VARCHAR[]))",
-                    [min(dates) - window, max(dates) + window, sorted({e.cameo for e in events})],
-                ).fetchall()
+            rows = con.execute(
+                "SELECT source_code, coalesce(target_code, ''), cameo, date, cluster_id "
+                "FROM events WHERE date BETWEEN ? AND ? AND cameo IN "
+                "(SELECT unnest(?::VARCHAR[]))",
+                [*search_window(dates), sorted({e.cameo for e in events})],
+            ).fetchall()
             known = [Known((r[0], r[1], r[2]), r[3], r[4]) for r in rows]
         clusters = assign_clusters(events, known)
         return [
@@ -296,43 +335,20 @@ class Store:
             for a in articles
         ]
 
-    def _insert(self, con: duckdb.DuckDBPyConnection, tables: dict[str, Any]) -> int:
-        names = {table: f"_detente_new_{table}" for table in tables}
-        try:
-            for table, arrow in tables.items():
-                con.register(names[table], arrow)
-            con.begin()
-            con.execute(
-                f"INSERT INTO articles SELECT *, ?::TIMESTAMP FROM {names['articles']}",
-                [_utc_now()],
-            )
-            con.execute(f"INSERT INTO sentences SELECT * FROM {names['sentences']}")
-            cols = ", ".join(EVENT_COLUMNS)
-            # An event id already stored (same article, sentence, dyad, code and trigger)
-            # is the same event; skip it rather than fail the batch.
-            inserted = con.execute(
-                f"INSERT INTO events ({cols}) SELECT {cols} FROM {names['events']} AS n "
-                "WHERE NOT EXISTS (SELECT 1 FROM events AS e WHERE e.event_id = n.event_id)"
-            ).fetchone()
-            con.commit()
-        except BaseException as e:
-            # Roll back on anything (Ctrl-C included) so the connection is not left mid-batch.
-            try:
-                con.rollback()
-            except duckdb.Error:
-                LOGGER.debug("no transaction to roll back", exc_info=True)
-            if isinstance(e, duckdb.Error):
-                raise StoreError(f"writing a batch of articles to {self.path} failed: {e}") from e
-            raise
-        finally:
-            for name in names.values():
-                try:
-                    con.unregister(name)
-                except duckdb.Error:
-                    LOGGER.debug("could not unregister %s", name, exc_info=True)
-        return int(inserted[0]) if inserted else 0
-
     # -- reads -----------------------------------------------------------------------------
+
+    def known_article_ids(self, article_ids: Iterable[str]) -> set[str]:
+        """Which of these article ids are stored (looked up ``_ID_CHUNK`` at a time).
+
+        Lets a caller skip stored articles before coding them.
+        """
+        known: set[str] = set()
+        it = (i for i in article_ids if not unstorable_id(i))  # such an id is never stored
+        with self._lock:
+            con = self._live()
+            while chunk := list(islice(it, _ID_CHUNK)):
+                known |= self._stored_ids(con, chunk)
+        return known
 
     def has_article(self, article_id: str) -> bool:
         """Whether an article with this id is stored."""
@@ -451,27 +467,8 @@ class Store:
         ]
 
 
-def _arrow_tables(articles: list[Article]) -> dict[str, Any]:
-    """Column-wise pyarrow tables for the articles, their sentences and their events."""
-    article_rows: list[dict[str, Any]] = []
-    sentence_rows: list[dict[str, Any]] = []
-    event_rows: dict[str, dict[str, Any]] = {}
-    for a in articles:
-        article_rows.append({c: getattr(a, c) for c in _ARTICLE_FIELDS})
-        seen: set[int] = set()
-        for s in a.sents:
-            if s.index in seen:
-                continue  # a repeated index would violate the primary key; keep the first
-            seen.add(s.index)
-            values = (a.id, s.index, s.start, s.end, s.text)
-            sentence_rows.append(dict(zip(_SENTENCE_COLUMNS, values, strict=True)))
-        for e in a.events:
-            event_rows.setdefault(e.event_id, event_to_row(e))
-    try:
-        return {
-            "articles": pa.Table.from_pylist(article_rows, schema=_ARTICLES_SCHEMA),
-            "sentences": pa.Table.from_pylist(sentence_rows, schema=_SENTENCES_SCHEMA),
-            "events": pa.Table.from_pylist(list(event_rows.values()), schema=_EVENTS_SCHEMA),
-        }
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
-        raise StoreError(f"an article or event has a field of the wrong type: {e}") from e
+def _failure(article: Article, reason: str) -> tuple[str, str]:
+    LOGGER.error(
+        "article %s (%s) not stored: %s", article.id, article.origin or "no origin", reason
+    )
+    return article.id, reason

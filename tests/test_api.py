@@ -119,8 +119,9 @@ def fill_store(path: Path) -> Path:
     return path
 
 
-def make_client(path: Path, token: str | None = TOKEN) -> TestClient:
-    return TestClient(create_app(str(path), token=token))
+def make_client(path: Path, token: str | None = TOKEN, **options: Any) -> TestClient:
+    """A TestClient of the app over ``path`` (``options`` go to ``create_app``)."""
+    return TestClient(create_app(str(path), token=token, **options))
 
 
 def _free_port() -> int:
@@ -131,13 +132,20 @@ def _free_port() -> int:
 
 
 @contextmanager
-def live_server(path: Path, *, token: str | None = TOKEN) -> Iterator[str]:
-    """A real uvicorn server over ``path`` in a thread; yields its base URL once /health
-    answers, and stops it on exit."""
+def live_server(path: Path, *, token: str | None = TOKEN, **options: Any) -> Iterator[str]:
+    """A real uvicorn server over ``path`` in a thread (``options`` go to ``create_app``);
+    yields its base URL once /health answers, and stops it on exit."""
+    with live_app(create_app(str(path), token=token, **options)) as url:
+        yield url
+
+
+@contextmanager
+def live_app(app: Any) -> Iterator[str]:
+    """``app`` served by uvicorn on a free loopback port in a thread; yields its base URL once
+    /health answers, and stops it on exit."""
     config = uvicorn.Config(
-        create_app(str(path), token=token), host="127.0.0.1", port=_free_port(),
-        log_level="warning", lifespan="on",
-    )  # fmt: skip
+        app, host="127.0.0.1", port=_free_port(), log_level="warning", lifespan="on"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="detente-test-server", daemon=True)
     thread.start()
@@ -239,8 +247,17 @@ def test_api_events_pagination(client: TestClient) -> None:
         ("undirected=true", "undirected=True needs a dyad"),
         ("cameo=abc", "cameo filter 'abc' is not a CAMEO code prefix"),
         ("plover=HUG", "unknown PLOVER type 'HUG'"),
-        ("limit=1001", "limit 1001 is out of range; use 0 to 1000 and page with offset"),
-        ("offset=-1", "offset must be 0 or more, got -1"),
+        ("limit=1001", "limit 1001 is out of range; use at most 1000"),
+        ("limit=-1", "limit -1 is out of range; use at least 0"),
+        ("offset=-1", "offset -1 is out of range; use at least 0"),
+        (
+            "offset=9223372036854775808",
+            "offset 9223372036854775808 is out of range; use at most 1000000000",
+        ),
+        ("min_confidence=nan", "min_confidence: Input should be a finite number (got 'nan')"),
+        ("min_confidence=1.5", "min_confidence 1.5 is out of range; use at most 1"),
+        ("cameo=%D9%A0%D9%A4", "cameo filter '٠٤' is not a CAMEO code prefix"),
+        ("since=20240101", "since '20240101' is not a date; use YYYY-MM-DD"),
         ("limit=ten", "limit: Input should be a valid integer"),
         ("since=2024-05-01&until=2024-01-01", "since (2024-05-01) is after until (2024-01-01)"),
     ],
@@ -369,7 +386,18 @@ def test_api_dyad_index_shifts_graph_match_analytics(client: TestClient) -> None
     [
         ("/api/dyads/CHN/JPN/series?freq=year", "unknown frequency 'year'"),
         ("/api/dyads/CHN/CHN/index", "a dyad needs two different actors"),
-        ("/api/shifts?min_change=0", "min_change must be above 0"),
+        ("/api/shifts?min_change=0", "min_change 0 is out of range; use above 0"),
+        ("/api/shifts?min_change=19", "min_change 19 is out of range; use at most 18"),
+        ("/api/shifts?freq=", "unknown frequency ''"),
+        (
+            "/api/dyads/CHN/JPN/index?half_life_days=inf",
+            "half_life_days: Input should be a finite number",
+        ),
+        ("/api/search?q=" + "x" * 201, "q: String should have at most 200 characters"),
+        (
+            "/api/search?q=x&offset=9223372036854775808",
+            "offset 9223372036854775808 is out of range; use at most 1000000000",
+        ),
         ("/api/graph?since=yesterday", "since 'yesterday' is not a date"),
         ("/api/search?q=", "q: String should have at least 1 character"),
         ("/api/search", "q: Field required"),
@@ -504,7 +532,7 @@ def test_api_post_disabled_without_server_token(tmp_db: Path) -> None:
         ({"title": "no text"}, 422, "body.text: missing"),
         ({"text": 5}, 422, "body.text: Input should be a valid string"),
         ({"text": "x", "date": "last week"}, 422,
-         "body.date: invalid date 'last week'; use YYYY-MM-DD or an ISO 8601 datetime"),
+         "body.date: invalid date 'last week'; use YYYY-MM-DD or an RFC 3339 datetime"),
         ({"text": "x", "date": "2024-02-30"}, 422, "body.date: invalid date '2024-02-30'"),
         ([ONE, {"text": "ok", "date": "soon"}], 422, "body[1].date: invalid date 'soon'"),
         ([ONE, "text"], 422, 'body[1]: expected an article object {"text": ...}, got str'),
@@ -542,8 +570,13 @@ def test_api_post_known_articles_are_skipped_without_coding(client: TestClient) 
     ]
     response = client.post("/api/articles", json=body, headers=AUTH)
     assert response.status_code == 200
-    assert response.json() == {"articles_added": 0, "articles_skipped": 3, "articles_failed": 0,
-                               "events_added": 0, "ids": ["a1", "a2", "a1"]}  # fmt: skip
+    assert response.json() == {
+        "articles_added": 0, "articles_skipped": 3, "articles_failed": 0, "events_added": 0,
+        "ids": ["a1", "a2", "a1"],
+        "articles": [{"id": "a1", "status": "skipped", "note": "already stored"},
+                     {"id": "a2", "status": "skipped", "note": "already stored"},
+                     {"id": "a1", "status": "skipped", "note": "repeated in this request"}],
+    }  # fmt: skip
     assert client.get("/health").json() == {"status": "ok", "articles": 6, "events": 11}
 
 
@@ -555,11 +588,16 @@ def test_api_post_codes_and_stores(client: TestClient) -> None:
     assert len(coded) >= 3  # talks both ways, and the accusation
     first = client.post("/api/articles", json=article, headers=AUTH)
     assert first.status_code == 200
-    assert first.json() == {"articles_added": 1, "articles_skipped": 0, "articles_failed": 0,
-                            "events_added": len(coded), "ids": ["post-1"]}  # fmt: skip
+    assert first.json() == {
+        "articles_added": 1, "articles_skipped": 0, "articles_failed": 0,
+        "events_added": len(coded), "ids": ["post-1"],
+        "articles": [{"id": "post-1", "status": "added", "note": ""}],
+    }  # fmt: skip
     again = client.post("/api/articles", json=[article], headers=AUTH).json()
     assert again == {"articles_added": 0, "articles_skipped": 1, "articles_failed": 0,
-                     "events_added": 0, "ids": ["post-1"]}  # fmt: skip
+                     "events_added": 0, "ids": ["post-1"],
+                     "articles": [{"id": "post-1", "status": "skipped",
+                                   "note": "already stored"}]}  # fmt: skip
     stored = client.get("/api/articles/post-1").json()
     assert (stored["title"], stored["date"], stored["origin"]) == ("Talks", "2024-06-03", "api")
     # The store adds cross-article cluster ids; a lone report is its own cluster.

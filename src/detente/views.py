@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -36,16 +36,20 @@ from detente.store.queries import EVENT_COLUMNS, build_where, row_to_event
 __all__ = [
     "DEFAULT_LIMIT",
     "MAX_LIMIT",
+    "MAX_OFFSET",
+    "Coder",
     "actors_view",
     "add_view",
     "article_view",
     "bands",
     "check_page",
+    "code_batch",
     "dyad_view",
     "events_view",
     "health",
     "mark_spans",
     "overview",
+    "parse_cameo",
     "parse_code",
     "parse_date",
     "parse_dyad",
@@ -56,23 +60,48 @@ LOGGER = logging.getLogger(__name__)
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+MAX_OFFSET = 1_000_000_000  # far past any store; keeps OFFSET inside DuckDB's BIGINT
 _TOP_SHIFTS = 5  # warming and cooling dyads shown on the overview
 _LATEST = 20  # latest events on the overview
 _COLUMNS = ", ".join(EVENT_COLUMNS)
 _LATEST_ORDER = "ORDER BY date DESC NULLS LAST, article_id, sentence_index, trigger_start, event_id"
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_CAMEO_PREFIX = re.compile(r"\d{2,4}", re.ASCII)
+
+# Codes a batch of articles, leaving out those a stage failed on (``code_batch``).
+Coder = Callable[[list[Article], Settings | None], list[Article]]
 
 
 # -- arguments ------------------------------------------------------------------------------
 
 
-def parse_date(value: str | None, name: str) -> dt.date | None:
-    """``YYYY-MM-DD`` (or nothing) as a date; ``InputError`` naming ``name`` otherwise."""
-    if value is None or not value.strip():
+def parse_date(value: str | None, name: str, *, blank: bool = True) -> dt.date | None:
+    """``YYYY-MM-DD`` as a date, ``None`` for nothing (and, if ``blank``, for a blank value,
+    as a dashboard form sends); ``InputError`` naming ``name`` otherwise."""
+    if value is None:
         return None
+    text = value.strip() if blank else value
+    if blank and not text:
+        return None
+    fix = "use YYYY-MM-DD" if text else f"use YYYY-MM-DD or leave {name} out"
+    if not _ISO_DATE.fullmatch(text):
+        raise InputError(f"{name} {value!r} is not a date; {fix}")
     try:
-        return dt.date.fromisoformat(value.strip())
+        return dt.date.fromisoformat(text)
     except ValueError:
-        raise InputError(f"{name} {value!r} is not a date; use YYYY-MM-DD") from None
+        raise InputError(f"{name} {value!r} is not a date; {fix}") from None
+
+
+def parse_cameo(value: str | None) -> str | None:
+    """A CAMEO code prefix of 2 to 4 ASCII digits (or nothing); ``InputError`` otherwise."""
+    if value is None:
+        return None
+    if not _CAMEO_PREFIX.fullmatch(value):
+        raise InputError(
+            f"cameo filter {value!r} is not a CAMEO code prefix; use 2 to 4 digits, "
+            "e.g. '04' (a root) or '042' (a code and its children)"
+        )
+    return value
 
 
 def parse_code(value: str, name: str = "actor") -> str:
@@ -89,13 +118,13 @@ def parse_dyad(value: str | None) -> tuple[str, str] | None:
 
 
 def check_page(limit: int, offset: int) -> None:
-    """``InputError`` unless ``0 <= limit <= MAX_LIMIT`` and ``offset >= 0``."""
+    """``InputError`` unless ``0 <= limit <= MAX_LIMIT`` and ``0 <= offset <= MAX_OFFSET``."""
     if not 0 <= limit <= MAX_LIMIT:
         raise InputError(
             f"limit {limit} is out of range; use 0 to {MAX_LIMIT} and page with offset"
         )
-    if offset < 0:
-        raise InputError(f"offset {offset} is negative; use 0 or more")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise InputError(f"offset {offset} is out of range; use 0 to {MAX_OFFSET}")
 
 
 # -- marking text ---------------------------------------------------------------------------
@@ -312,24 +341,62 @@ def search_view(
     }
 
 
-def add_view(
-    store: Store, articles: Sequence[Article], *, settings: Settings | None = None
-) -> dict[str, Any]:
-    """Code the articles not stored yet and store them with their events.
+def code_batch(articles: list[Article], settings: Settings | None = None) -> list[Article]:
+    """The articles coded, in order, without those a stage failed on (the log says why).
 
-    Returns ``{articles_added, articles_skipped, articles_failed, events_added, ids}``: ids in
-    request order; skipped ones were already stored (or repeated); failed ones a coding stage
-    rejected (the server log says why).  Callers serialise writes (one writer at a time).
+    A module-level function of picklable arguments, so a worker process can run it.
     """
-    fresh = [a for a in articles if not store.has_article(a.id)]
-    result = store.add_articles(code_articles(fresh, settings=settings))
-    skipped = len(articles) - len(fresh) + result.articles_skipped
+    return list(code_articles(articles, settings=settings))
+
+
+def add_view(
+    store: Store,
+    articles: Sequence[Article],
+    *,
+    settings: Settings | None = None,
+    notes: Sequence[str] = (),
+    coder: Coder = code_batch,
+) -> dict[str, Any]:
+    """Code the articles not stored yet (with ``coder``) and store them with their events.
+
+    Returns ``{articles_added, articles_skipped, articles_failed, events_added, ids,
+    articles}``: ``ids`` in request order, and ``articles`` saying per article (same order)
+    ``{id, status, note}``: ``added``; ``skipped`` (already stored, or repeated in the
+    request); or ``failed`` (a coding stage rejected it; the server log says why).  ``notes``
+    (by position) are added to the articles' notes, e.g. what was cleaned on the way in.
+    Callers serialise writes (one writer at a time).
+    """
+    seen: set[str] = set()
+    fresh: list[Article] = []
+    status: list[tuple[str, str]] = []
+    for article in articles:
+        if article.id in seen:
+            status.append(("skipped", "repeated in this request"))
+        elif store.has_article(article.id):
+            status.append(("skipped", "already stored"))
+        else:
+            fresh.append(article)
+            status.append(("", ""))
+        seen.add(article.id)
+    coded = coder(fresh, settings) if fresh else []
+    result = store.add_articles(coded)
+    done = {a.id for a in coded}
+    failed = "a coding stage failed on it; the server log says why"
+    outcomes = []
+    for n, (article, (state, note)) in enumerate(zip(articles, status, strict=True)):
+        if not state:
+            state, note = ("added", "") if article.id in done else ("failed", failed)
+        extra = notes[n] if n < len(notes) else ""
+        note = "; ".join(part for part in (extra, note) if part)
+        outcomes.append({"id": article.id, "status": state, "note": note})
+    counts = {s: sum(o["status"] == s for o in outcomes) for s in ("added", "skipped", "failed")}
     return {
-        "articles_added": result.articles_added,
-        "articles_skipped": skipped,
-        "articles_failed": len(articles) - result.articles_added - skipped,
+        "articles_added": counts["added"],
+        "articles_skipped": counts["skipped"],
+        "articles_failed": counts["failed"],
         "events_added": result.events_added,
         "ids": [a.id for a in articles],
+        "articles": outcomes,
     }
 
 

@@ -2,96 +2,109 @@
 
 The app owns the DuckDB file: ``create_app`` opens one read-write ``Store`` when the server
 starts (lifespan) and closes it when it stops.  Reads run on cursors of their own (``views``
-opens one per query), so requests in different threads never share a connection; writes take
-the app's write lock, so one batch is coded and stored at a time.  Every route parses its
-input, calls one library function (from ``detente.views`` or ``detente.analytics``) and
-returns its dict.
+opens one per query), so requests in different threads never share a connection.  Writes go
+through the ``WriteQueue``: one thread codes and stores POSTed batches in arrival order, off the
+event loop, and a full queue is answered 503.  The costly whole-store views are cached per store
+version (``ViewCache``).
+
+Before any route runs, the middleware of ``guard`` adds the security headers to every answer,
+refuses writes past the client's rate or without the token from the headers alone, and
+refuses bodies over the size limit without reading them.  Every error is JSON
+``{"detail": ...}`` (an error page on the dashboard), and a 500 never shows exception text.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import threading
-from collections.abc import AsyncIterator
+import math
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Body, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from detente import views
-from detente.analytics import detect_shifts, dyad_series, relations_graph, relations_index
-from detente.api.auth import require_token
-from detente.api.schemas import (
-    AddedOut,
-    ErrorOut,
-    EventsPage,
-    HealthOut,
-    articles_from_body,
-    post_body_schema,
-)
+from detente.api.cache import ViewCache
+from detente.api.guard import SECURITY_HEADERS, BodyLimit, RateLimiter, SecurityHeaders, WriteGate
+from detente.api.routes import prime, router
+from detente.api.writer import WriteQueue
 from detente.errors import ConfigError, DetenteError, InputError
 from detente.settings import Settings, load_settings
-from detente.store import EventFilter, Store
+from detente.store import Store
 
-__all__ = ["Window", "create_app", "store_of", "window_of"]
+__all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
+    "DEFAULT_WRITE_BURST",
+    "DEFAULT_WRITE_QUEUE",
+    "DEFAULT_WRITE_RATE",
+    "create_app",
+]
 
 LOGGER = logging.getLogger(__name__)
 
-_ERRORS: dict[int | str, dict[str, Any]] = {400: {"model": ErrorOut}}
-Since = Annotated[str | None, Query(description="First event date, YYYY-MM-DD.")]
-Until = Annotated[str | None, Query(description="Last event date, YYYY-MM-DD.")]
-Freq = Annotated[str, Query(description="day, week, month or quarter.")]
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    """The ``since``..``until`` dates of a request (inclusive; ``None`` is open)."""
-
-    since: dt.date | None
-    until: dt.date | None
-
-
-def window_of(since: Since = None, until: Until = None) -> Window:
-    """The ``since``/``until`` query parameters as dates (400 for anything else)."""
-    return Window(views.parse_date(since, "since"), views.parse_date(until, "until"))
-
-
-def store_of(request: Request) -> Store:
-    """The app's Store (opened at startup)."""
-    store: Store = request.app.state.store
-    return store
-
-
-StoreDep = Annotated[Store, Depends(store_of)]
-WindowDep = Annotated[Window, Depends(window_of)]
+DEFAULT_MAX_BODY_BYTES = 10_000_000
+DEFAULT_WRITE_RATE = 2.0  # writes a second per client, on average
+DEFAULT_WRITE_BURST = 10  # writes a client may send at once
+DEFAULT_WRITE_QUEUE = 8  # batches waiting to be coded before POSTs are answered 503
+SERVER_ERROR = "the server failed on this request; its log has the details"
 
 
 def create_app(
-    db_path: str, *, token: str | None = None, settings: Settings | None = None
+    db_path: str,
+    *,
+    token: str | None = None,
+    settings: Settings | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    write_rate: float | None = DEFAULT_WRITE_RATE,
+    write_burst: int = DEFAULT_WRITE_BURST,
+    write_queue: int = DEFAULT_WRITE_QUEUE,
+    cache_size: int = 64,
+    coder: views.Coder = views.code_batch,
+    coding_process: bool = True,
+    clock: Callable[[], float] = time.monotonic,
 ) -> FastAPI:
     """The detente server over the DuckDB file ``db_path``.
 
     ``token`` enables writes (``POST /api/articles``) for clients that send it as a bearer
     token; without one the server is read-only.  ``settings`` configure the coder that POSTed
     articles go through (default: ``load_settings()`` when the server starts).
+
+    Limits: request bodies of at most ``max_body_bytes`` (413 beyond); per client address,
+    ``write_rate`` writes a second on average and ``write_burst`` at once (429 beyond;
+    ``None`` switches the rate limit off); ``write_queue`` batches waiting to be coded (503
+    beyond).  ``cache_size`` whole-store views are cached.  ``coder`` codes a batch (it must be
+    picklable when ``coding_process``: coding then runs in one worker process, else in the
+    writer thread; as with any ``multiprocessing``, a script that serves the app must guard
+    its start with ``if __name__ == "__main__":``); ``clock`` times the rate limit and the
+    cache's refreshes.
     """
+    _check_limits(max_body_bytes, write_rate, write_burst, write_queue, cache_size)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.settings = settings or load_settings()
-        app.state.store = Store(db_path)
+        loaded = settings or load_settings()
+        store = Store(db_path)
+        cache = ViewCache(size=cache_size, clock=clock)
+        writer = WriteQueue(
+            store, settings=loaded, maxsize=write_queue, coder=coder,
+            coding_process=coding_process, on_added=cache.invalidate,
+        )  # fmt: skip
+        app.state.settings, app.state.store = loaded, store
+        app.state.cache, app.state.writer = cache, writer
+        prime(cache, store)  # the dashboard's front page and shifts, before anyone asks
         LOGGER.info("serving %s (writes %s)", db_path, "enabled" if token else "disabled")
         try:
             yield
         finally:
-            app.state.store.close()
+            writer.close()  # writes every batch already accepted
+            cache.close()
+            store.close()
 
-    app = FastAPI(
+    app = DetenteAPI(
         title="detente",
         summary="Political events coded from news, and the relations they add up to.",
         version="0.1.0",
@@ -100,16 +113,78 @@ def create_app(
         redoc_url=None,
     )
     app.state.token = token
-    app.state.write_lock = threading.Lock()
     _add_error_handlers(app)
     app.include_router(router)
     from detente.web.routes import mount_web  # the dashboard needs jinja2; only the server does
 
     mount_web(app)
+    # add_middleware wraps: the last added runs first.
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    limiter = None
+    if write_rate is not None:
+        limiter = RateLimiter(rate=write_rate, burst=write_burst, clock=clock)
+    app.add_middleware(WriteGate, token=token, limiter=limiter)
+    app.add_middleware(SecurityHeaders)
     return app
 
 
+class DetenteAPI(FastAPI):
+    """FastAPI with a tidier schema: an optional query parameter is declared as its type, not
+    as ``anyOf: [type, null]`` (a query string cannot send null; leaving it out is none)."""
+
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_schema is None:
+            schema = super().openapi()
+            for item in schema.get("paths", {}).values():
+                for operation in item.values():
+                    for param in operation.get("parameters", ()):
+                        param["schema"] = _without_null(param["schema"])
+        return super().openapi()
+
+
+def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
+    options = schema.get("anyOf", ())
+    kept = [o for o in options if o != {"type": "null"}]
+    if len(options) != 2 or len(kept) != 1:
+        return schema
+    rest = {k: v for k, v in schema.items() if k != "anyOf"}
+    return {**kept[0], **rest}
+
+
+def _check_limits(
+    max_body_bytes: int, write_rate: float | None, write_burst: int, write_queue: int, cache: int
+) -> None:
+    problems = []
+    if max_body_bytes < 1:
+        problems.append(f"max_body_bytes must be 1 or more, got {max_body_bytes}")
+    if write_rate is not None and not (write_rate > 0 and math.isfinite(write_rate)):
+        problems.append(f"write_rate must be above 0 (or None for no limit), got {write_rate}")
+    if write_burst < 1:
+        problems.append(f"write_burst must be 1 or more, got {write_burst}")
+    if write_queue < 1:
+        problems.append(f"write_queue must be 1 or more, got {write_queue}")
+    if cache < 1:
+        problems.append(f"cache_size must be 1 or more, got {cache}")
+    if problems:
+        raise ConfigError("; ".join(problems))
+
+
 # -- errors ---------------------------------------------------------------------------------
+
+
+def _number(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _bound_message(item: dict[str, Any], where: str) -> str | None:
+    """``limit 5000 is out of range; use at most 1000`` for a value outside its declared
+    bounds (``None`` for other problems)."""
+    ctx = item.get("ctx", {})
+    words = {"ge": "at least", "gt": "above", "le": "at most", "lt": "below"}
+    bounds = [f"{words[k]} {_number(ctx[k])}" for k in ("ge", "gt", "le", "lt") if k in ctx]
+    if not bounds or "input" not in item:
+        return None
+    return f"{where} {item['input']} is out of range; use {' and '.join(bounds)}"
 
 
 def _validation_message(exc: RequestValidationError) -> tuple[int, str]:
@@ -122,6 +197,10 @@ def _validation_message(exc: RequestValidationError) -> tuple[int, str]:
             reason = item.get("ctx", {}).get("error", "")
             return 400, f"the body is not valid JSON ({reason}); send a JSON object or list"
         where = ".".join(loc[1:]) or (loc[0] if loc else "request")
+        bound = _bound_message(item, where)
+        if bound is not None:
+            problems.append(bound)
+            continue
         message = str(item.get("msg", "is not valid")).removeprefix("Value error, ")
         if "input" in item and loc and loc[0] == "query":
             message += f" (got {item['input']!r})"
@@ -135,10 +214,10 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DetenteError)
     async def on_detente(request: Request, exc: DetenteError) -> Response:
-        status = 400 if isinstance(exc, InputError | ConfigError) else 500
-        if status == 500:
-            LOGGER.error("%s %s failed: %s", request.method, request.url.path, exc)
-        return error_response(request, status, str(exc))
+        if isinstance(exc, InputError | ConfigError):
+            return error_response(request, 400, str(exc))
+        LOGGER.error("%s %s failed: %s", request.method, request.url.path, exc)
+        return error_response(request, 500, SERVER_ERROR)
 
     @app.exception_handler(RequestValidationError)
     async def on_validation(request: Request, exc: RequestValidationError) -> Response:
@@ -152,170 +231,9 @@ def _add_error_handlers(app: FastAPI) -> None:
             detail = f"nothing at {request.url.path}; see /openapi.json for the endpoints"
         return error_response(request, exc.status_code, detail, headers=exc.headers)
 
-
-# -- routes ---------------------------------------------------------------------------------
-
-
-router = APIRouter()
-
-
-@router.get("/health", response_model=HealthOut, tags=["meta"])
-def health(store: StoreDep) -> dict[str, Any]:
-    """Whether the server is up, with the numbers of stored articles and events."""
-    return views.health(store)
-
-
-@router.get("/api/events", response_model=EventsPage, responses=_ERRORS, tags=["events"])
-def events(
-    store: StoreDep,
-    dyad: Annotated[str | None, Query(description="Directed dyad SOURCE-TARGET.")] = None,
-    undirected: bool = False,
-    country: str | None = None,
-    cameo: str | None = None,
-    plover: str | None = None,
-    mode: str | None = None,
-    since: Since = None,
-    until: Until = None,
-    min_confidence: Annotated[
-        float | None, Query(description="Only events at least this sure (0..1).")
-    ] = None,
-    limit: Annotated[int, Query(description=f"At most {views.MAX_LIMIT}.")] = 100,
-    offset: int = 0,
-) -> dict[str, Any]:
-    """Stored events matching the filters (as ``detente events``), one page at a time."""
-    filt = EventFilter(
-        dyad=views.parse_dyad(dyad),
-        undirected=undirected,
-        country=views.parse_code(country, "country") if country else None,
-        cameo=cameo,
-        plover=plover,
-        mode=mode,
-        since=views.parse_date(since, "since"),
-        until=views.parse_date(until, "until"),
-        min_confidence=min_confidence,
-        limit=limit,
-        offset=offset,
-    )
-    return views.events_view(store, filt)
-
-
-@router.get(
-    "/api/articles/{article_id:path}", responses={404: {"model": ErrorOut}}, tags=["articles"]
-)
-def article(store: StoreDep, article_id: str) -> dict[str, Any]:
-    """One stored article with its sentences, events and marked-up text segments."""
-    found = views.article_view(store, article_id)
-    if found is None:
-        raise HTTPException(404, f"no article with id {article_id!r}; list ids with /api/events")
-    return found
-
-
-@router.get("/api/actors", tags=["events"])
-def actors(store: StoreDep) -> dict[str, Any]:
-    """Actor codes and countries seen in events, with their event counts."""
-    return views.actors_view(store)
-
-
-@router.get("/api/dyads/{a}/{b}/series", responses=_ERRORS, tags=["relations"])
-def series(
-    store: StoreDep,
-    a: str,
-    b: str,
-    window: WindowDep,
-    freq: Freq = "month",
-    directed: bool = True,
-) -> dict[str, Any]:
-    """Asserted events and quad classes per period from ``a`` to ``b`` (both ways unless
-    ``directed``); quiet periods between the first and last are zeros."""
-    a, b = views.parse_code(a, "a"), views.parse_code(b, "b")
-    points = dyad_series(
-        store, a, b, freq=freq, directed=directed, since=window.since, until=window.until
-    )
-    return {
-        "a": a,
-        "b": b,
-        "freq": freq,
-        "directed": directed,
-        "items": [p.to_dict() for p in points],
-    }
-
-
-@router.get("/api/dyads/{a}/{b}/index", responses=_ERRORS, tags=["relations"])
-def index(
-    store: StoreDep,
-    a: str,
-    b: str,
-    window: WindowDep,
-    freq: Freq = "month",
-    half_life_days: float = 90.0,
-    prior_events: float = 5.0,
-) -> dict[str, Any]:
-    """The relations index (-9..+9) of ``a`` and ``b`` per period, and its six bands."""
-    a, b = views.parse_code(a, "a"), views.parse_code(b, "b")
-    points = relations_index(
-        store,
-        a,
-        b,
-        freq=freq,
-        half_life_days=half_life_days,
-        prior_events=prior_events,
-        since=window.since,
-        until=window.until,
-    )
-    return {
-        "a": a,
-        "b": b,
-        "freq": freq,
-        "bands": views.bands(),
-        "items": [p.to_dict() for p in points],
-    }
-
-
-@router.get("/api/shifts", responses=_ERRORS, tags=["relations"])
-def shifts(
-    store: StoreDep, window: WindowDep, freq: Freq = "month", min_change: float = 2.0
-) -> dict[str, Any]:
-    """Dyads whose index changed band or moved by ``min_change`` in one period, with the
-    events that drove each shift."""
-    found = detect_shifts(
-        store, freq=freq, min_change=min_change, since=window.since, until=window.until
-    )
-    return {"freq": freq, "min_change": min_change, "items": [s.to_dict() for s in found]}
-
-
-@router.get("/api/graph", responses=_ERRORS, tags=["relations"])
-def graph(store: StoreDep, window: WindowDep) -> dict[str, Any]:
-    """Countries and IGOs as nodes, related pairs as edges with their index."""
-    return relations_graph(store, since=window.since, until=window.until).to_dict()
-
-
-@router.get("/api/search", responses=_ERRORS, tags=["events"])
-def search(
-    store: StoreDep,
-    q: Annotated[str, Query(min_length=1, description="Text the sentence contains.")],
-    limit: int = 100,
-    offset: int = 0,
-) -> dict[str, Any]:
-    """Events whose sentence contains ``q`` (case-insensitive), latest first."""
-    return views.search_view(store, q, limit=limit, offset=offset)
-
-
-@router.post(
-    "/api/articles",
-    response_model=AddedOut,
-    dependencies=[Depends(require_token)],
-    responses={401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 422: {"model": ErrorOut}},
-    openapi_extra={"requestBody": post_body_schema()},
-    tags=["articles"],
-)
-def post_articles(
-    request: Request, store: StoreDep, payload: Annotated[Any, Body()] = None
-) -> dict[str, Any]:
-    """Code and store one article ``{id?, text, date?, title?, url?, source?}`` or a
-    list of them; articles already stored are skipped.  Needs the bearer token."""
-    try:
-        articles = articles_from_body(payload)
-    except InputError as e:
-        raise HTTPException(422, str(e)) from None
-    with request.app.state.write_lock:
-        return views.add_view(store, articles, settings=request.app.state.settings)
+    @app.exception_handler(Exception)
+    async def on_anything(request: Request, exc: Exception) -> Response:
+        # Starlette's outermost layer runs this one, outside the middleware that adds the
+        # security headers, so they are added here.
+        LOGGER.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        return error_response(request, 500, SERVER_ERROR, headers=SECURITY_HEADERS)

@@ -28,7 +28,9 @@ def code_command(
     ),
     date: str = typer.Option(None, "--date", help="Date of inputs that carry none (YYYY-MM-DD)."),
     format: str = typer.Option("jsonl", "--format", "-f", help="jsonl, csv or table."),
-    strict: bool = typer.Option(False, "--strict", help="Exit 1 if any input record was skipped or any article failed."),
+    strict: bool = typer.Option(
+        False, "--strict", help="Exit 1 if any input record was skipped or any article failed."
+    ),
     coder: str = CODER,
     workers: int = WORKERS,
 ) -> None:

@@ -20,7 +20,9 @@ def ingest_command(
     paths: list[str] = typer.Argument(..., help="Files, folders, or - for stdin."),
     db: str = DB,
     date: str = typer.Option(None, "--date", help="Date of inputs that carry none (YYYY-MM-DD)."),
-    strict: bool = typer.Option(False, "--strict", help="Exit 1 if any input record was skipped or any article failed."),
+    strict: bool = typer.Option(
+        False, "--strict", help="Exit 1 if any input record was skipped or any article failed."
+    ),
     server: str = typer.Option(
         None, "--server", help="Send to a running `detente serve` at this URL instead of --db."
     ),

@@ -21,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from detente import views
+from detente.api.routes import Offset, Since, Until, overview_of
 from detente.errors import ConfigError, InputError
 from detente.store import Store
 
@@ -51,8 +52,6 @@ def _store(request: Request) -> Store:
 
 StoreDep = Annotated[Store, Depends(_store)]
 Format = Annotated[str, Query(alias="format", description="html (default) or json.")]
-Since = Annotated[str | None, Query(description="First event date, YYYY-MM-DD.")]
-Until = Annotated[str | None, Query(description="Last event date, YYYY-MM-DD.")]
 
 
 def _wants_json(request: Request) -> bool:
@@ -61,11 +60,19 @@ def _wants_json(request: Request) -> bool:
     )
 
 
-def render(template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """The template rendered with ``context``, sent with the dashboard's security headers."""
+def render(
+    template: str,
+    status: int = 200,
+    *,
+    headers: Mapping[str, str] | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    """The template rendered with ``context``, sent with the Content-Security-Policy (the app's
+    middleware adds the other security headers to every response) and ``headers``."""
     html = _env.get_template(template).render(**context)
-    headers = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff"}
-    return HTMLResponse(html, status_code=status, headers=headers)
+    return HTMLResponse(
+        html, status_code=status, headers={"Content-Security-Policy": CSP, **(headers or {})}
+    )
 
 
 def error_response(
@@ -75,7 +82,7 @@ def error_response(
     if _wants_json(request):
         return JSONResponse({"detail": message}, status_code=status, headers=headers)
     title = {404: "Not found", 400: "Bad request"}.get(status, "Error")
-    return render("error.html", status, title=title, code=status, message=message)
+    return render("error.html", status, headers=headers, title=title, code=status, message=message)
 
 
 def _page(request: Request, fmt: str, template: str, data: dict[str, Any], **extra: Any) -> Any:
@@ -101,7 +108,7 @@ def overview_page(
     until: Until = None,
     format: Format = "html",
 ) -> Any:
-    data = views.overview(store, since=_date(since, "since"), until=_date(until, "until"))
+    data = overview_of(request, store, _date(since, "since"), _date(until, "until"))
     return _page(request, format, "overview.html", data, title="Overview")
 
 
@@ -143,7 +150,7 @@ def article_page(
 
 @router.get("/search", response_class=HTMLResponse)
 def search_page(
-    request: Request, store: StoreDep, q: str = "", offset: int = 0, format: Format = "html"
+    request: Request, store: StoreDep, q: str = "", offset: Offset = 0, format: Format = "html"
 ) -> Any:
     data = views.search_view(store, q, offset=offset)
     title = f"Search: {data['q']}" if data["q"] else "Search"

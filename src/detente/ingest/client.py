@@ -4,17 +4,19 @@ The server owns the database (DuckDB lets one process write a file), so while it
 processes add articles through ``POST /api/articles``.  ``send_articles`` posts them in batches
 with the standard library's ``urllib`` and adds up the server's counts.  Errors are detente's:
 a rejected token is a ``ConfigError``, a rejected body an ``InputError``, and a server that is
-down or failing a ``StoreError``, each with the server's own message.
+down or failing a ``StoreError``, each with the server's own message.  A busy server (429 or
+503, the write queue or the rate limit full) is asked again after its ``Retry-After``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -28,6 +30,24 @@ LOGGER = logging.getLogger(__name__)
 
 ARTICLES_PATH = "/api/articles"
 _MAX_BATCH = 1000  # the server refuses larger requests
+_BUSY = (429, 503)
+_LONGEST_WAIT = 60.0  # seconds; a Retry-After beyond this is not waited out in full
+
+
+class _Busy(Exception):
+    """The server asked to be asked again later (429 or 503)."""
+
+    def __init__(self, code: int, detail: str, wait: float) -> None:
+        super().__init__(detail)
+        self.code, self.detail, self.wait = code, detail, wait
+
+
+def _retry_after(error: urllib.error.HTTPError) -> float:
+    try:
+        wait = float(error.headers.get("Retry-After", "1"))
+    except ValueError:
+        wait = 1.0  # an HTTP date, or garbage: a second is a fair guess
+    return min(max(wait, 0.0), _LONGEST_WAIT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +119,8 @@ def _post(endpoint: str, records: list[dict[str, Any]], token: str | None, timeo
             return json.loads(response.read().decode("utf-8"))
     except urllib.error.HTTPError as e:
         detail = _detail(e)
+        if e.code in _BUSY:
+            raise _Busy(e.code, detail, _retry_after(e)) from None
         if e.code in (401, 403):
             raise ConfigError(
                 f"the server refused the token ({e.code}): {detail}; pass the server's token "
@@ -124,18 +146,24 @@ def send_articles(
     token: str | None = None,
     batch_size: int = 50,
     timeout: float = 300.0,
+    retries: int = 5,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> SendResult:
     """POST ``articles`` to the detente server at ``url`` in batches; return the summed counts.
 
-    ``url`` is the server's base address (``http://127.0.0.1:8000``).  A failed batch raises
-    at once; batches already sent stay stored (sending again skips them).
+    ``url`` is the server's base address (``http://127.0.0.1:8000``).  A batch the server is
+    too busy for (429, 503) is sent again after the ``Retry-After`` it gives, up to
+    ``retries`` times; any other failure raises at once.  Batches already sent stay stored
+    (sending again skips them).
     """
     if not 1 <= batch_size <= _MAX_BATCH:
         raise InputError(f"batch_size must be 1 to {_MAX_BATCH}, got {batch_size}")
     endpoint = _endpoint(url) + ARTICLES_PATH
     total = SendResult()
     for batch in _batches(articles, batch_size):
-        answer = _post(endpoint, [_record(a) for a in batch], token, timeout)
+        answer = _post_patiently(
+            endpoint, [_record(a) for a in batch], token, timeout, retries=retries, sleep=sleep
+        )
         if not isinstance(answer, dict):
             raise StoreError(f"the server at {endpoint} answered {answer!r}, not the counts")
         total += SendResult(
@@ -148,3 +176,26 @@ def send_articles(
         )
         LOGGER.info("sent %d articles to %s", len(batch), endpoint)
     return total
+
+
+def _post_patiently(
+    endpoint: str,
+    records: list[dict[str, Any]],
+    token: str | None,
+    timeout: float,
+    *,
+    retries: int,
+    sleep: Callable[[float], None],
+) -> Any:
+    for attempt in range(retries + 1):
+        try:
+            return _post(endpoint, records, token, timeout)
+        except _Busy as busy:
+            if attempt == retries:
+                raise StoreError(
+                    f"the server stayed busy ({busy.code}: {busy.detail}) after {retries + 1} "
+                    "tries; send again later (stored articles are skipped) or lower --batch-size"
+                ) from None
+            LOGGER.info("server busy (%d); trying again in %.1f s", busy.code, busy.wait)
+            sleep(busy.wait)
+    raise AssertionError("unreachable")  # the loop returns or raises

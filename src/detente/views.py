@@ -369,10 +369,11 @@ def add_view(
     seen: set[str] = set()
     fresh: list[Article] = []
     status: list[tuple[str, str]] = []
+    stored = store.known_article_ids(a.id for a in articles)  # one query, not one per article
     for article in articles:
         if article.id in seen:
             status.append(("skipped", "repeated in this request"))
-        elif store.has_article(article.id):
+        elif article.id in stored:
             status.append(("skipped", "already stored"))
         else:
             fresh.append(article)

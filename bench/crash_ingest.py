@@ -86,7 +86,8 @@ def main() -> None:
         print(f"clean run: {args.articles} articles in {clean_seconds:.0f} s")
         crash_db = tmp / "crash.duckdb"
         for kill in range(1, args.kills + 1):
-            delay = rng.uniform(3.0, max(4.0, clean_seconds / (args.kills + 1)))
+            # Start-up (loading the models) takes about 4 s: kill somewhere in the work after it.
+            delay = rng.uniform(5.0, max(6.0, 0.5 * clean_seconds))
             proc = subprocess.Popen(command(docs, crash_db), env=env, stderr=subprocess.DEVNULL)
             time.sleep(delay)
             proc.send_signal(signal.SIGKILL)

@@ -1,5 +1,6 @@
-"""Shared fixtures: a CLI runner, the Typer app, a scratch database path, a JSONL writer and
-the path of ../shared (skipped when a bare clone has no such folder).
+"""Shared fixtures: a CLI runner, the Typer app, a scratch database path, a JSONL writer, a
+coder stage that fails on purpose (``boom_coder``) and the path of ../shared (skipped when a
+bare clone has no such folder).
 
 About the runner: Typer 0.29 / Click 8.2+ removed ``mix_stderr``.  A result always keeps the
 two streams apart: ``result.stdout`` is standard output only, ``result.stderr`` standard error
@@ -15,13 +16,18 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 import typer
 from typer.testing import CliRunner
+
+from detente.models import Article
+from detente.registry import stages
+from detente.settings import Settings
 
 WriteJsonl = Callable[[Path, Iterable[dict[str, Any] | str]], Path]
 
@@ -88,3 +94,30 @@ def _isolated_kb_overlay(
 ) -> None:
     """Keep a developer's own KB overlay (~/.local/share/detente) out of every test."""
     monkeypatch.setenv("DETENTE_HOME", str(tmp_path_factory.mktemp("detente-home")))
+
+
+class Boom:
+    """A coder stage: fails on "boom" texts, gives "unstorable" ones a title no database can
+    hold (at module level here, so worker processes can unpickle it)."""
+
+    name = "boom"
+    requires: tuple[str, ...] = ("sents",)
+    assigns: tuple[str, ...] = ("events",)
+
+    def __call__(self, article: Article) -> Article:
+        if "boom" in article.text:
+            raise ValueError(f"cannot code {article.id}")
+        if "unstorable" in article.text:
+            return replace(article, title="lone \udfff surrogate")
+        return article
+
+
+def make_boom(settings: Settings) -> Boom:
+    return Boom()
+
+
+@pytest.fixture
+def boom_coder(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The name of the failing coder ``Boom``, registered for this test only."""
+    monkeypatch.setitem(stages._items, "coding.boom.test", make_boom)
+    yield "coding.boom.test"

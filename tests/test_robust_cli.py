@@ -3,8 +3,7 @@ with or without worker processes), and ``ingest`` skips stored articles before c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import replace
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,37 +11,9 @@ import typer
 from typer.testing import CliRunner
 
 from detente.models import Article
-from detente.registry import stages
-from detente.settings import Settings
 from detente.store import Store
 
 WriteJsonl = Callable[..., Path]
-
-
-class Boom:
-    """A coder stage: fails on "boom" texts, gives "unstorable" ones a title no database can
-    hold (module level, so worker processes can unpickle it)."""
-
-    name = "boom"
-    requires: tuple[str, ...] = ("sents",)
-    assigns: tuple[str, ...] = ("events",)
-
-    def __call__(self, article: Article) -> Article:
-        if "boom" in article.text:
-            raise ValueError(f"cannot code {article.id}")
-        if "unstorable" in article.text:
-            return replace(article, title="lone \udfff surrogate")
-        return article
-
-
-def make_boom(settings: Settings) -> Boom:
-    return Boom()
-
-
-@pytest.fixture
-def boom_coder(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setitem(stages._items, "coding.boom.test", make_boom)
-    yield "coding.boom.test"
 
 
 @pytest.fixture

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator
 
 import pytest
 
 from detente.coder import code_articles, code_text, ingest_articles
 from detente.models import Article
 from detente.pipeline import FailureCount
-from detente.registry import stages
-from detente.settings import Settings, load_settings
+from detente.settings import load_settings
 from detente.store import AddResult, Store
 
 RULES = load_settings(coder="coding.rules.v1")
@@ -27,31 +25,6 @@ WORDS = (
     "sanctions", "über", "東京", "l'accord", "d'état", "—", "«", "»",
 )  # fmt: skip
 COUNTRIES = ("China", "Japan", "Russia", "Ukraine", "France", "Chinese", "United States")
-
-
-class Boom:
-    """A coder stage that fails on every article whose text says "boom" (module level, so
-    worker processes can unpickle it)."""
-
-    name = "boom"
-    requires: tuple[str, ...] = ("sents",)
-    assigns: tuple[str, ...] = ("events",)
-
-    def __call__(self, article: Article) -> Article:
-        if "boom" in article.text:
-            raise ValueError(f"cannot code {article.id}")
-        return article
-
-
-def make_boom(settings: Settings) -> Boom:
-    return Boom()
-
-
-@pytest.fixture
-def boom_coder(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The name of the failing coder, registered for this test only."""
-    monkeypatch.setitem(stages._items, "coding.boom.test", make_boom)
-    yield "coding.boom.test"
 
 
 @pytest.mark.slow
